@@ -1,0 +1,8 @@
+"""App configuration for campaigns."""
+
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    name = "campaigns"
+    verbose_name = "Campaigns"

@@ -1,0 +1,295 @@
+"""The campaign document (docs/campaign-document.md): validation of its shape, and error paths for humans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django_countries import countries
+from rest_framework import serializers
+
+from . import models as m
+from .channels import channel_normalise
+from .partial_dates import normalise_partial_date
+
+
+class DocumentError(Exception):
+    """A campaign document that cannot be loaded; `path` names the field (e.g. targets[0].channels[1].value)."""
+
+    def __init__(self, path: str, message: str):
+        self.path, self.message = path, message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+def first_error(detail: Any, path: str = "") -> tuple[str, str]:
+    """The first (path, message) of a DRF error structure, with a readable path."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if not value:
+                continue
+            if key == "non_field_errors":
+                key_path = path
+            elif isinstance(key, int) or str(key).isdigit():
+                key_path = f"{path}[{key}]"
+            else:
+                key_path = f"{path}.{key}" if path else str(key)
+            return first_error(value, key_path)
+    if isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, (dict, list)) and value:
+                return first_error(value, f"{path}[{index}]")
+            if value and not isinstance(value, (dict, list)):
+                return path, str(value)
+    return path, str(detail)
+
+
+class PartialDateDocField(serializers.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(str(data) if isinstance(data, int) else data)
+        try:
+            return normalise_partial_date(text)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+class CountryDocField(serializers.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data).strip().upper()
+        if code and code not in countries:
+            raise serializers.ValidationError(f"{data!r} is not an ISO 3166 country code (e.g. KZ, GB).")
+        return code
+
+
+def _text(**kwargs) -> serializers.CharField:
+    kwargs.setdefault("required", False)
+    kwargs.setdefault("allow_blank", True)
+    kwargs.setdefault("allow_null", True)
+    kwargs.setdefault("trim_whitespace", False)
+    return serializers.CharField(**kwargs)
+
+
+def _list(child: serializers.Field) -> serializers.ListField:
+    return serializers.ListField(child=child, required=False, default=list)
+
+
+class ChannelDoc(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=m.Channel.Kind.choices)
+    value = _text()
+    e164 = _text()
+    masked = serializers.BooleanField(required=False, default=False)
+    label = _text(max_length=100)
+
+    def validate(self, attrs):
+        region = self.context.get("default_region")
+        try:
+            value, e164 = channel_normalise(
+                kind=attrs["kind"], value=attrs.get("value"), masked=attrs["masked"], default_region=region
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        given = (attrs.get("e164") or "").strip()
+        if given and given != e164:
+            raise serializers.ValidationError(
+                {"e164": f"{given} does not match {value!r}, which reads as {e164 or 'no number'}."}
+            )
+        return {**attrs, "value": value, "e164": e164, "label": attrs.get("label") or ""}
+
+
+class TargetDoc(serializers.Serializer):
+    name = serializers.CharField(max_length=300)
+    kind = serializers.ChoiceField(choices=m.Target.Kind.choices, required=False, default=m.Target.Kind.OTHER)
+    title = _text(max_length=300)
+    salutation = _text(max_length=200)
+    country = CountryDocField()
+    note = _text()
+    channels = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+
+    def validate(self, attrs):
+        channels, errors = [], []
+        for raw in attrs["channels"]:
+            doc = ChannelDoc(data=raw, context={"default_region": attrs.get("country") or None})
+            if doc.is_valid():
+                channels.append(doc.validated_data)
+                errors.append({})
+            else:
+                errors.append(doc.errors)
+        if any(errors):
+            raise serializers.ValidationError({"channels": errors})
+        return {**attrs, "channels": channels}
+
+
+class OrganisationRoleDoc(serializers.Serializer):
+    name = serializers.CharField(max_length=300)
+    short_name = _text(max_length=50)
+    role = serializers.ChoiceField(choices=m.CampaignOrganisation.Role.choices, required=False, default="supporter")
+    country = CountryDocField()
+    aliases = _list(serializers.CharField())
+    contact = _text(max_length=200)
+    contact_role = _text(max_length=200)
+    note = _text()
+
+
+class DemandDoc(serializers.Serializer):
+    text = serializers.CharField()
+    status = serializers.ChoiceField(choices=m.Demand.Status.choices, required=False, default="open")
+    date = PartialDateDocField()
+    evidence = _text()
+
+
+class HistoryDoc(serializers.Serializer):
+    date = PartialDateDocField()
+    status = serializers.ChoiceField(choices=m.PersonStatus.choices)
+    text = _text()
+
+
+class PersonDoc(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    role = _text(max_length=300)
+    age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=150)
+    status = serializers.ChoiceField(choices=m.PersonStatus.choices, required=False, default="threatened")
+    details = _text()
+    history = _list(HistoryDoc())
+
+
+class EventDoc(serializers.Serializer):
+    date = PartialDateDocField()
+    text = serializers.CharField(trim_whitespace=False)
+
+
+class UpdateDoc(serializers.Serializer):
+    date = serializers.DateField()
+    title = serializers.CharField(max_length=300)
+    text = _text()
+
+
+class SignatoryDoc(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    title = _text(max_length=200)
+    organisation = _text(max_length=300)
+
+
+class SupporterDoc(serializers.Serializer):
+    name = _text(max_length=200)
+    email = serializers.EmailField(required=False, allow_blank=True, allow_null=True)
+    organisation = _text(max_length=300)
+    country = CountryDocField()
+    consent_updates = serializers.BooleanField(required=False, default=False)
+
+
+class ActionChannelDoc(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=m.Channel.Kind.choices)
+    value = _text()
+
+
+class ActionDoc(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=m.Action.Kind.choices)
+    by = _text()
+    organisations = _list(serializers.CharField())
+    supporter = SupporterDoc(required=False, allow_null=True)
+    targets = _list(serializers.CharField())
+    channel = ActionChannelDoc(required=False, allow_null=True)
+    date = serializers.DateField()
+    reference = _text(max_length=100)
+    salutation = _text(max_length=200)
+    subject = _text(max_length=300)
+    text = _text()
+    represents = serializers.IntegerField(required=False, default=1, min_value=1)
+    copies_sent = serializers.BooleanField(required=False, default=False)
+    country = CountryDocField()
+    signatories = _list(SignatoryDoc())
+
+
+class ResponseDoc(serializers.Serializer):
+    target = serializers.CharField()
+    date = serializers.DateField()
+    channel = _text(max_length=20)
+    classification = serializers.ChoiceField(choices=m.Response.Classification.choices)
+    summary = serializers.CharField()
+    reading = _text()
+
+
+class SourceDoc(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    file = _text(max_length=300)
+    url = serializers.URLField(required=False, allow_blank=True, allow_null=True, max_length=1000)
+
+
+class LocationDoc(serializers.Serializer):
+    country = CountryDocField()
+    place = _text(max_length=300)
+
+
+class MessageDoc(serializers.Serializer):
+    subject = _text(max_length=300)
+    body = _text()
+
+
+class CampaignDoc(serializers.Serializer):
+    slug = serializers.SlugField(max_length=100)
+    title = serializers.CharField(max_length=300)
+    summary = _text()
+    text = _text()
+    status = serializers.ChoiceField(choices=m.Campaign.Status.choices, required=False, default="draft")
+    issued = PartialDateDocField()
+    deadline = serializers.DateField(required=False, allow_null=True)
+    location = LocationDoc(required=False)
+    sector = _text(max_length=100)
+    owner = _text(max_length=300, help_text="Name of the organisation whose organisers run the campaign.")
+    message = MessageDoc(required=False)
+    organisations = _list(OrganisationRoleDoc())
+    targets = _list(TargetDoc())
+    copy_to = _list(TargetDoc())
+    demands = _list(DemandDoc())
+    people = _list(PersonDoc())
+    events = _list(EventDoc())
+    updates = _list(UpdateDoc())
+    actions = _list(ActionDoc())
+    responses = _list(ResponseDoc())
+    sources = _list(SourceDoc())
+
+    def validate(self, attrs):
+        for role in ("targets", "copy_to"):
+            names = [t["name"] for t in attrs[role]]
+            for index, name in enumerate(names):
+                if names.index(name) != index:
+                    raise serializers.ValidationError({role: {index: {"name": [f"{name!r} appears twice."]}}})
+        names = [p["name"] for p in attrs["people"]]
+        for index, name in enumerate(names):
+            if names.index(name) != index:
+                raise serializers.ValidationError({"people": {index: {"name": [f"{name!r} appears twice."]}}})
+        known_targets = {t["name"] for t in attrs["targets"]} | {t["name"] for t in attrs["copy_to"]}
+        for index, action in enumerate(attrs["actions"]):
+            for name in action["targets"]:
+                if name not in known_targets:
+                    raise serializers.ValidationError(
+                        {"actions": {index: {"targets": [f"{name!r} is not one of this campaign's targets."]}}}
+                    )
+        for index, response in enumerate(attrs["responses"]):
+            if response["target"] not in known_targets:
+                raise serializers.ValidationError(
+                    {"responses": {index: {"target": [f"{response['target']!r} is not one of this campaign's targets."]}}}
+                )
+        return attrs
+
+
+def document_validate(document: Any, *, path: str = "") -> dict:
+    """Validated, normalised data for one campaign document, or DocumentError naming the first bad field."""
+    if not isinstance(document, dict):
+        raise DocumentError(path, "a campaign document must be a JSON object.")
+    serializer = CampaignDoc(data=document)
+    if not serializer.is_valid():
+        where, message = first_error(serializer.errors)
+        raise DocumentError(f"{path}.{where}" if path and where else (path or where), message)
+    return serializer.validated_data

@@ -1,0 +1,503 @@
+"""The campaigns domain: appeals (campaigns) and the actions, deliveries and responses that answer them."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+from .channels import channel_normalise
+from .partial_dates import validate_partial_date
+
+PARTIAL_DATE_HELP = "YYYY, YYYY-MM, YYYY-MM-DD, or --MM-DD when the year is unknown."
+
+
+class PartialDateField(models.CharField):
+    """A partial ISO 8601 date kept as its canonical text (`2011`, `2011-07`, `2011-07-01`, `--07-01`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("help_text", PARTIAL_DATE_HELP)
+        super().__init__(*args, **kwargs)
+        self.validators.append(validate_partial_date)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        for key, default in (("max_length", 10), ("blank", True), ("help_text", PARTIAL_DATE_HELP)):
+            if kwargs.get(key) == default:
+                kwargs.pop(key)
+        return name, "campaigns.models.PartialDateField", args, kwargs
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        UNION = "union"
+        FEDERATION = "federation"
+        MOVEMENT = "movement"
+        NGO = "ngo"
+        COMPANY = "company"
+        AUTHORITY = "authority"
+        OTHER = "other"
+
+    name = models.CharField(max_length=300, unique=True)
+    short_name = models.CharField(max_length=50, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = CountryField(blank=True)
+    aliases = models.JSONField(default=list, blank=True, help_text="Other spellings, e.g. as a letter wrote it.")
+    website = models.URLField(blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+class Membership(models.Model):
+    """An organiser belongs to an organisation; permissions are scoped by it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organisation}"
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        ACTIVE = "active"
+        WON = "won"
+        PARTLY_WON = "partly_won", "partly won"
+        LOST = "lost"
+        CLOSED = "closed"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    text = models.TextField("full text of the appeal", blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    country = CountryField(blank=True, db_index=True)
+    place = models.CharField(max_length=300, blank=True)
+    sector = models.CharField(max_length=100, blank=True)
+    issued = PartialDateField()
+    deadline = models.DateField(null=True, blank=True)
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_campaigns",
+        help_text="The organisation whose organisers run this campaign.",
+    )
+    organisations = models.ManyToManyField(Organisation, through="CampaignOrganisation", related_name="campaigns")
+    message_subject = models.CharField("model message subject", max_length=300, blank=True)
+    message_body = models.TextField("model message", blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="campaign_slug_not_empty")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    @property
+    def is_past_deadline(self) -> bool:
+        return self.deadline is not None and self.deadline < timezone.localdate()
+
+
+class CampaignOrganisation(models.Model):
+    class Role(models.TextChoices):
+        ISSUER = "issuer"
+        PUBLISHER = "publisher"
+        SUPPORTER = "supporter"
+        SIGNATORY = "signatory"
+        EMPLOYER = "employer"
+        AUTHORITY = "authority"
+        OTHER = "other"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="campaign_organisations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="campaign_roles")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.SUPPORTER)
+    contact = models.CharField(max_length=200, blank=True, help_text="A named person, e.g. the appeal's author.")
+    contact_role = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "organisation", "role"], name="campaign_organisation_role_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.role})"
+
+
+class Target(models.Model):
+    """Someone the campaign addresses: a target of protests, or a recipient of copies."""
+
+    class Role(models.TextChoices):
+        TARGET = "target"
+        COPY_TO = "copy_to", "copy to"
+
+    class Kind(models.TextChoices):
+        COMPANY = "company"
+        GOVERNMENT = "government"
+        OFFICIAL = "official"
+        EMBASSY = "embassy"
+        UNION = "union"
+        ORGANISATION = "organisation"
+        OTHER = "other"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.TARGET)
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(max_length=300, blank=True, help_text="Position, e.g. President of the Republic.")
+    salutation = models.CharField(max_length=200, blank=True)
+    country = CountryField(blank=True)
+    note = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["role", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "role", "name"], name="target_unique_name_per_role")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.Model):
+    class Kind(models.TextChoices):
+        EMAIL = "email"
+        FAX = "fax"
+        PHONE = "phone"
+        POSTAL = "postal"
+        WEB = "web", "web form"
+        SOCIAL = "social"
+
+    NUMBER_KINDS = (Kind.FAX, Kind.PHONE)
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.TextField(blank=True, help_text="As written in the source.")
+    e164 = models.CharField("E.164", max_length=16, blank=True, help_text="Phone and fax numbers, normalised.")
+    masked = models.BooleanField(default=False, help_text="Known to exist, but its value was lost (e.g. hidden by a web page).")
+    label = models.CharField(max_length=100, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(masked=True) & Q(value="")) | (Q(masked=False) & ~Q(value="")),
+                name="channel_value_xor_masked",
+            ),
+            models.CheckConstraint(
+                condition=Q(e164="") | Q(kind__in=["fax", "phone"], e164__startswith="+"),
+                name="channel_e164_only_for_numbers",
+            ),
+            models.CheckConstraint(
+                condition=Q(masked=True) | ~Q(kind__in=["fax", "phone"]) | ~Q(e164=""),
+                name="channel_number_has_e164",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {'address not yet known' if self.masked else self.value}"
+
+    def clean(self) -> None:
+        # Forms and the admin: normalise the number, refuse what cannot be read.
+        region = str(self.target.country) if self.target_id and self.target.country else None
+        self.value, self.e164 = channel_normalise(kind=self.kind, value=self.value, masked=self.masked, default_region=region)
+
+
+class Demand(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open"
+        MET = "met"
+        PARTLY_MET = "partly_met", "partly met"
+        REJECTED = "rejected"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="demands")
+    text = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    date = PartialDateField("outcome date")
+    evidence = models.TextField(blank=True, help_text="What shows the outcome: a source, a quote.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class PersonStatus(models.TextChoices):
+    THREATENED = "threatened"
+    DETAINED = "detained"
+    CHARGED = "charged"
+    SENTENCED = "sentenced"
+    RELEASED = "released"
+    KILLED = "killed"
+    MISSING = "missing"
+
+
+class Person(models.Model):
+    """A person at risk named by the campaign; `status` is the latest entry of their history."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=300, blank=True)
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=PersonStatus.choices, default=PersonStatus.THREATENED)
+    details = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "people at risk"
+        constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="person_unique_per_campaign")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonStatusChange(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="history")
+    status = models.CharField(max_length=20, choices=PersonStatus.choices)
+    date = PartialDateField()
+    text = models.TextField(blank=True)
+    recorded = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.status} {self.date}".strip()
+
+
+class Event(models.Model):
+    """Something that happened, as the appeal tells it; the date may be partial or unknown."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="events")
+    date = PartialDateField()
+    text = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.date or 'undated'}: {self.text[:60]}"
+
+
+class Update(models.Model):
+    """News an organiser posts over the campaign's life."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(default=timezone.localdate)
+    title = models.CharField(max_length=300)
+    text = models.TextField(blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-created"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Source(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(max_length=300)
+    file = models.CharField(max_length=300, blank=True, help_text="Path of the original document in this repository.")
+    url = models.URLField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Supporter(models.Model):
+    """Someone who acted. Personal data: shown only to organisers of the campaign's organisation."""
+
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True, db_index=True)
+    organisation = models.CharField(max_length=300, blank=True)
+    country = CountryField(blank=True)
+    consent_updates = models.BooleanField(default=False)
+    consented_at = models.DateTimeField(null=True, blank=True)
+    unsubscribe_token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent_updates=False) | (~Q(email="") & Q(consented_at__isnull=False)),
+                name="supporter_consent_needs_email_and_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email or f"anonymous supporter #{self.pk}"
+
+
+class Action(models.Model):
+    """Something done in answer to a campaign, by a supporter (maybe anonymous) or by organisations."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email"
+        FAX = "fax"
+        LETTER = "letter"
+        CALL = "call", "phone call"
+        SOCIAL = "social", "social post"
+        PETITION = "petition"
+        RALLY = "rally", "rally or picket"
+        MOTION = "motion"
+        DONATION = "donation"
+        MEETING = "meeting"
+        OTHER = "other"
+
+    class Via(models.TextChoices):
+        RECORDED = "recorded", "recorded by the supporter"
+        PLATFORM = "platform", "sent by the platform"
+        IMPORTED = "imported", "imported from a document"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    supporter = models.ForeignKey(Supporter, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="actions")
+    targets = models.ManyToManyField(Target, blank=True, related_name="actions")
+    channel = models.ForeignKey(Channel, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    date = models.DateField(default=timezone.localdate)
+    reference = models.CharField(max_length=100, blank=True)
+    salutation = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+    represents = models.PositiveIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="How many people it speaks for."
+    )
+    copies_sent = models.BooleanField(default=False)
+    country = CountryField(blank=True, help_text="Where the action was taken from.")
+    via = models.CharField(max_length=10, choices=Via.choices, default=Via.RECORDED)
+    dedupe_key = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Same supporter, target and way: counted once.",
+    )
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(represents__gte=1), name="action_represents_positive"),
+            models.UniqueConstraint(fields=["campaign", "dedupe_key"], name="action_dedupe_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.date}"
+
+
+class Signatory(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="signatories")
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "signatories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Delivery(models.Model):
+    """One outbound message the platform sends, with its state; rows are the outbox the worker drains."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        SENDING = "sending"
+        SENT = "sent"
+        FAILED = "failed"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
+    channel = models.ForeignKey(Channel, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries")
+    purpose = models.CharField(max_length=30, default="action", help_text="action, notification, reminder, digest ...")
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    not_before = models.DateTimeField(default=timezone.now, help_text="Throttling: not sent before this time.")
+    message_id = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name_plural = "deliveries"
+        indexes = [models.Index(fields=["state", "not_before"], name="delivery_state_due")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)} ({self.state})"
+
+
+class Response(models.Model):
+    """What a target answered, and the organisers' reading of it."""
+
+    class Classification(models.TextChoices):
+        ACKNOWLEDGED = "acknowledged"
+        REFUSED = "refused"
+        CONCEDED = "conceded"
+        NO_ANSWER = "no_answer", "no answer"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="responses")
+    action = models.ForeignKey(Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses")
+    date = models.DateField(default=timezone.localdate)
+    channel = models.CharField(max_length=20, blank=True, help_text="email, fax, letter, phone, ...")
+    classification = models.CharField(max_length=20, choices=Classification.choices)
+    summary = models.TextField()
+    reading = models.TextField("organisers' reading", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.classification} ({self.date})"

@@ -1,0 +1,52 @@
+"""One place for who may see and change what. Campaigns belong to organisations; organisers to organisations."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Campaign, Organisation
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def organisations_for_user(user: User) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(memberships__user=user)
+
+
+def campaigns_managed_by(user: User) -> QuerySet[Campaign]:
+    """Campaigns this user organises: those owned by one of their organisations (all, for superusers)."""
+    if not user.is_authenticated:
+        return Campaign.objects.none()
+    if user.is_superuser:
+        return Campaign.objects.all()
+    return Campaign.objects.filter(owner__memberships__user=user)
+
+
+def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
+    """Published campaigns for everyone, plus drafts of the campaigns the user organises."""
+    published = Campaign.objects.exclude(status=Campaign.Status.DRAFT)
+    if not user.is_authenticated:
+        return published
+    return (published | campaigns_managed_by(user)).distinct()
+
+
+def can_manage(user: User, campaign: Campaign) -> bool:
+    return campaigns_managed_by(user).filter(pk=campaign.pk).exists()
+
+
+def campaign_for_user(user: User, slug: str, *, write: bool = False) -> Campaign:
+    """The campaign, or Http404 for anyone who may not see it (or change it, with write=True).
+
+    404 rather than 403, so the answer does not reveal that a draft exists.
+    """
+    queryset = campaigns_managed_by(user) if write else campaigns_visible_to(user)
+    try:
+        return queryset.get(slug=slug)
+    except Campaign.DoesNotExist:
+        raise Http404("No such campaign.") from None

@@ -1,0 +1,150 @@
+"""Campaigns as campaign documents (docs/campaign-document.md), for export and the API."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from .. import models as m
+
+
+def campaigns_for_documents(*, slugs: list[str] | None = None) -> QuerySet[m.Campaign]:
+    """Campaigns with everything a document needs, in a fixed number of queries."""
+    queryset = m.Campaign.objects.select_related("owner").prefetch_related(
+        Prefetch("campaign_organisations", queryset=m.CampaignOrganisation.objects.select_related("organisation")),
+        Prefetch("targets", queryset=m.Target.objects.prefetch_related("channels")),
+        "demands",
+        Prefetch("people", queryset=m.Person.objects.prefetch_related("history")),
+        "events",
+        "updates",
+        Prefetch(
+            "actions",
+            queryset=m.Action.objects.select_related("supporter", "channel")
+            .prefetch_related("organisations", "targets", "signatories")
+            .order_by("date", "id"),
+        ),
+        Prefetch("responses", queryset=m.Response.objects.select_related("target").order_by("date", "id")),
+        "sources",
+    )
+    if slugs:
+        queryset = queryset.filter(slug__in=slugs)
+    return queryset.order_by("slug")
+
+
+def _target(target: m.Target) -> dict:
+    return {
+        "name": target.name,
+        "kind": target.kind,
+        "title": target.title,
+        "salutation": target.salutation or None,
+        "country": str(target.country) or None,
+        "note": target.note,
+        "channels": [
+            {
+                "kind": c.kind,
+                "value": None if c.masked else c.value,
+                "e164": c.e164 or None,
+                "masked": c.masked,
+                "label": c.label,
+            }
+            for c in target.channels.all()
+        ],
+    }
+
+
+def _action(action: m.Action, *, include_personal: bool) -> dict:
+    organisations = list(action.organisations.all())
+    supporter = action.supporter
+    if organisations:
+        by = "; ".join(o.short_name or o.name for o in organisations)
+    elif supporter and include_personal:
+        by = supporter.name or supporter.organisation or "anonymous"
+    else:
+        by = "a supporter" if supporter else ""
+    document = {
+        "kind": action.kind,
+        "by": by,
+        "organisations": [o.name for o in organisations],
+        "targets": [t.name for t in action.targets.all()],
+        "channel": {"kind": action.channel.kind, "value": action.channel.value} if action.channel else None,
+        "date": action.date.isoformat(),
+        "reference": action.reference,
+        "salutation": action.salutation,
+        "subject": action.subject,
+        "text": action.text,
+        "represents": action.represents,
+        "copies_sent": action.copies_sent,
+        "country": str(action.country) or None,
+        "signatories": [{"name": s.name, "title": s.title, "organisation": s.organisation} for s in action.signatories.all()],
+    }
+    if include_personal and supporter:
+        document["supporter"] = {
+            "name": supporter.name,
+            "email": supporter.email,
+            "organisation": supporter.organisation,
+            "country": str(supporter.country) or None,
+            "consent_updates": supporter.consent_updates,
+        }
+    return document
+
+
+def campaign_document(*, campaign: m.Campaign, include_personal: bool = False) -> dict:
+    """The campaign document. Supporters' personal data only when `include_personal` (organisers' export)."""
+    targets = list(campaign.targets.all())
+    organisations = list(campaign.campaign_organisations.all())
+    return {
+        "slug": campaign.slug,
+        "title": campaign.title,
+        "summary": campaign.summary,
+        "status": campaign.status,
+        "issued": campaign.issued or None,
+        "deadline": campaign.deadline.isoformat() if campaign.deadline else None,
+        "location": {"country": str(campaign.country) or None, "place": campaign.place},
+        "sector": campaign.sector,
+        "owner": campaign.owner.name if campaign.owner else None,
+        "message": {"subject": campaign.message_subject, "body": campaign.message_body},
+        "organisations": [
+            {
+                "name": co.organisation.name,
+                "short_name": co.organisation.short_name,
+                "role": co.role,
+                "country": str(co.organisation.country) or None,
+                "aliases": co.organisation.aliases,
+                "contact": co.contact,
+                "contact_role": co.contact_role,
+                "note": co.note,
+            }
+            for co in organisations
+        ],
+        "targets": [_target(t) for t in targets if t.role == m.Target.Role.TARGET],
+        "copy_to": [_target(t) for t in targets if t.role == m.Target.Role.COPY_TO],
+        "demands": [
+            {"text": d.text, "status": d.status, "date": d.date or None, "evidence": d.evidence} for d in campaign.demands.all()
+        ],
+        "people": [
+            {
+                "name": p.name,
+                "role": p.role,
+                "age": p.age,
+                "status": p.status,
+                "details": p.details,
+                "history": [{"date": h.date or None, "status": h.status, "text": h.text} for h in p.history.all()],
+            }
+            for p in campaign.people.all()
+        ],
+        "events": [{"date": e.date or None, "text": e.text} for e in campaign.events.all()],
+        "updates": [{"date": u.date.isoformat(), "title": u.title, "text": u.text} for u in campaign.updates.all()],
+        "actions": [_action(a, include_personal=include_personal) for a in campaign.actions.all()],
+        "responses": [
+            {
+                "target": r.target.name,
+                "date": r.date.isoformat(),
+                "channel": r.channel,
+                "classification": r.classification,
+                "summary": r.summary,
+                "reading": r.reading,
+            }
+            for r in campaign.responses.all()
+        ],
+        "sources": [{"title": s.title, "file": s.file, "url": s.url} for s in campaign.sources.all()],
+        "text": campaign.text,
+    }

@@ -1,0 +1,350 @@
+"""Loading campaign documents into the database: create or bring up to date, all or nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .. import models as m
+from ..documents import DocumentError, document_validate
+
+
+def _sync(
+    existing: Iterable[models.Model],
+    items: list[dict],
+    *,
+    key_of_row: Callable[[Any], tuple],
+    key_of_item: Callable[[dict], tuple],
+    write: Callable[[Any, dict, int], models.Model],
+    delete_missing: bool = True,
+) -> None:
+    """Match rows to document items by natural key (numbered when repeated), update or create, drop the rest."""
+    rows: dict[tuple, Any] = {}
+    seen: Counter = Counter()
+    for row in existing:
+        key = key_of_row(row)
+        rows[(key, seen[key])] = row
+        seen[key] += 1
+    seen.clear()
+    for position, item in enumerate(items):
+        key = key_of_item(item)
+        write(rows.pop((key, seen[key]), None), item, position)
+        seen[key] += 1
+    if delete_missing:
+        for row in rows.values():
+            row.delete()
+
+
+def _save(row: models.Model | None, model: type[models.Model], fields: dict, **parent) -> Any:
+    if row is None:
+        return model.objects.create(**parent, **fields)
+    changed = [name for name, value in fields.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, fields[name])
+    if changed:
+        row.save(update_fields=changed)
+    return row
+
+
+def _organisation(name: str, **details) -> m.Organisation:
+    organisation, _ = m.Organisation.objects.get_or_create(name=name)
+    changed = [k for k, v in details.items() if v and getattr(organisation, k) != v]
+    for key in changed:
+        setattr(organisation, key, details[key])
+    if changed:
+        organisation.save(update_fields=changed)
+    return organisation
+
+
+def _supporter(data: dict | None) -> m.Supporter | None:
+    if not data:
+        return None
+    consent = bool(data["consent_updates"] and data.get("email"))
+    return m.Supporter.objects.create(
+        name=data.get("name") or "",
+        email=data.get("email") or "",
+        organisation=data.get("organisation") or "",
+        country=data.get("country") or "",
+        consent_updates=consent,
+        consented_at=timezone.now() if consent else None,
+    )
+
+
+def _sync_targets(campaign: m.Campaign, role: str, items: list[dict]) -> None:
+    def write(row, item, position):
+        target = _save(
+            row,
+            m.Target,
+            {
+                "name": item["name"],
+                "kind": item["kind"],
+                "title": item.get("title") or "",
+                "salutation": item.get("salutation") or "",
+                "country": item.get("country") or "",
+                "note": item.get("note") or "",
+                "position": position,
+            },
+            campaign=campaign,
+            role=role,
+        )
+        _sync(
+            target.channels.all(),
+            item["channels"],
+            key_of_row=lambda c: (c.kind, c.value, c.masked),
+            key_of_item=lambda c: (c["kind"], c["value"], c["masked"]),
+            write=lambda row, c, pos: _save(
+                row,
+                m.Channel,
+                {
+                    "kind": c["kind"],
+                    "value": c["value"],
+                    "e164": c["e164"],
+                    "masked": c["masked"],
+                    "label": c["label"],
+                    "position": pos,
+                },
+                target=target,
+            ),
+        )
+        return target
+
+    _sync(
+        campaign.targets.filter(role=role),
+        items,
+        key_of_row=lambda t: (t.name,),
+        key_of_item=lambda t: (t["name"],),
+        write=write,
+    )
+
+
+def _sync_people(campaign: m.Campaign, items: list[dict]) -> None:
+    def write(row, item, position):
+        person = _save(
+            row,
+            m.Person,
+            {
+                "name": item["name"],
+                "role": item.get("role") or "",
+                "age": item.get("age"),
+                "status": item["status"],
+                "details": item.get("details") or "",
+                "position": position,
+            },
+            campaign=campaign,
+        )
+        _sync(
+            person.history.all(),
+            item["history"],
+            key_of_row=lambda h: (h.date, h.status, h.text),
+            key_of_item=lambda h: (h.get("date") or "", h["status"], h.get("text") or ""),
+            write=lambda row, h, pos: _save(
+                row,
+                m.PersonStatusChange,
+                {"date": h.get("date") or "", "status": h["status"], "text": h.get("text") or ""},
+                person=person,
+            ),
+        )
+        return person
+
+    _sync(campaign.people.all(), items, key_of_row=lambda p: (p.name,), key_of_item=lambda p: (p["name"],), write=write)
+
+
+def _upsert_actions(campaign: m.Campaign, items: list[dict]) -> None:
+    """Add or update the document's actions; actions are records of what people did, never deleted by a load."""
+    targets = {t.name: t for t in campaign.targets.all()}
+
+    def write(row, item, position):
+        supporter = row.supporter if row is not None else _supporter(item.get("supporter"))
+        channel = None
+        if item.get("channel"):
+            channel = m.Channel.objects.filter(
+                target__campaign=campaign, kind=item["channel"]["kind"], value=item["channel"].get("value") or ""
+            ).first()
+        fields = {
+            "kind": item["kind"],
+            "date": item["date"],
+            "reference": item.get("reference") or "",
+            "salutation": item.get("salutation") or "",
+            "subject": item.get("subject") or "",
+            "text": item.get("text") or "",
+            "represents": item["represents"],
+            "copies_sent": item["copies_sent"],
+            "country": item.get("country") or "",
+            "channel": channel,
+        }
+        if row is None:
+            fields.update(supporter=supporter, via=m.Action.Via.IMPORTED)
+        action = _save(row, m.Action, fields, campaign=campaign)
+        action.organisations.set([_organisation(name) for name in item["organisations"]])
+        action.targets.set([targets[name] for name in item["targets"]])
+        _sync(
+            action.signatories.all(),
+            item["signatories"],
+            key_of_row=lambda s: (s.name,),
+            key_of_item=lambda s: (s["name"],),
+            write=lambda row, s, pos: _save(
+                row,
+                m.Signatory,
+                {"name": s["name"], "title": s.get("title") or "", "organisation": s.get("organisation") or "", "position": pos},
+                action=action,
+            ),
+        )
+        return action
+
+    _sync(
+        campaign.actions.all(),
+        items,
+        key_of_row=lambda a: (a.kind, a.date, a.reference, a.subject, a.text),
+        key_of_item=lambda a: (a["kind"], a["date"], a.get("reference") or "", a.get("subject") or "", a.get("text") or ""),
+        write=write,
+        delete_missing=False,
+    )
+
+
+def _upsert_responses(campaign: m.Campaign, items: list[dict]) -> None:
+    targets = {t.name: t for t in campaign.targets.all()}
+    _sync(
+        campaign.responses.select_related("target"),
+        items,
+        key_of_row=lambda r: (r.target.name, r.date, r.classification, r.summary),
+        key_of_item=lambda r: (r["target"], r["date"], r["classification"], r["summary"]),
+        write=lambda row, r, pos: _save(
+            row,
+            m.Response,
+            {
+                "target": targets[r["target"]],
+                "date": r["date"],
+                "channel": r.get("channel") or "",
+                "classification": r["classification"],
+                "summary": r["summary"],
+                "reading": r.get("reading") or "",
+            },
+            campaign=campaign,
+        ),
+        delete_missing=False,
+    )
+
+
+@transaction.atomic
+def campaign_document_load(*, document: Any, owner: m.Organisation | None = None, path: str = "") -> m.Campaign:
+    """Create or update the campaign a document describes, so that loading it again changes nothing.
+
+    The document's lists are the truth for the campaign's description (targets, demands, people, ...):
+    items missing from it are removed. Actions and responses are only added or updated.
+    Raises DocumentError naming the first bad field; nothing is written then.
+    """
+    data = document_validate(document, path=path)
+    location = data.get("location") or {}
+    message = data.get("message") or {}
+    if data.get("owner"):
+        owner = _organisation(data["owner"])
+    campaign = m.Campaign.objects.filter(slug=data["slug"]).first()
+    fields = {
+        "slug": data["slug"],
+        "title": data["title"],
+        "summary": data.get("summary") or "",
+        "text": data.get("text") or "",
+        "status": data["status"],
+        "issued": data.get("issued") or "",
+        "deadline": data.get("deadline"),
+        "country": location.get("country") or "",
+        "place": location.get("place") or "",
+        "sector": data.get("sector") or "",
+        "message_subject": message.get("subject") or "",
+        "message_body": message.get("body") or "",
+    }
+    if owner is not None:
+        fields["owner"] = owner
+    campaign = _save(campaign, m.Campaign, fields)
+
+    _sync(
+        campaign.campaign_organisations.select_related("organisation"),
+        data["organisations"],
+        key_of_row=lambda co: (co.organisation.name, co.role),
+        key_of_item=lambda o: (o["name"], o["role"]),
+        write=lambda row, o, pos: _save(
+            row,
+            m.CampaignOrganisation,
+            {
+                "organisation": _organisation(
+                    o["name"],
+                    short_name=o.get("short_name") or "",
+                    country=o.get("country") or "",
+                    aliases=o.get("aliases") or [],
+                ),
+                "role": o["role"],
+                "contact": o.get("contact") or "",
+                "contact_role": o.get("contact_role") or "",
+                "note": o.get("note") or "",
+                "position": pos,
+            },
+            campaign=campaign,
+        ),
+    )
+    _sync_targets(campaign, m.Target.Role.TARGET, data["targets"])
+    _sync_targets(campaign, m.Target.Role.COPY_TO, data["copy_to"])
+    _sync(
+        campaign.demands.all(),
+        data["demands"],
+        key_of_row=lambda d: (d.text,),
+        key_of_item=lambda d: (d["text"],),
+        write=lambda row, d, pos: _save(
+            row,
+            m.Demand,
+            {
+                "text": d["text"],
+                "status": d["status"],
+                "date": d.get("date") or "",
+                "evidence": d.get("evidence") or "",
+                "position": pos,
+            },
+            campaign=campaign,
+        ),
+    )
+    _sync_people(campaign, data["people"])
+    _sync(
+        campaign.events.all(),
+        data["events"],
+        key_of_row=lambda e: (e.date, e.text),
+        key_of_item=lambda e: (e.get("date") or "", e["text"]),
+        write=lambda row, e, pos: _save(
+            row, m.Event, {"date": e.get("date") or "", "text": e["text"], "position": pos}, campaign=campaign
+        ),
+    )
+    _sync(
+        campaign.updates.all(),
+        data["updates"],
+        key_of_row=lambda u: (u.date, u.title),
+        key_of_item=lambda u: (u["date"], u["title"]),
+        write=lambda row, u, pos: _save(
+            row, m.Update, {"date": u["date"], "title": u["title"], "text": u.get("text") or ""}, campaign=campaign
+        ),
+    )
+    _sync(
+        campaign.sources.all(),
+        data["sources"],
+        key_of_row=lambda s: (s.title,),
+        key_of_item=lambda s: (s["title"],),
+        write=lambda row, s, pos: _save(
+            row, m.Source, {"title": s["title"], "file": s.get("file") or "", "url": s.get("url") or ""}, campaign=campaign
+        ),
+    )
+    _upsert_actions(campaign, data["actions"])
+    _upsert_responses(campaign, data["responses"])
+    return campaign
+
+
+@transaction.atomic
+def campaign_documents_load(*, documents: Any, owner: m.Organisation | None = None) -> list[m.Campaign]:
+    """Load a list of documents in one transaction: one bad document and none is written."""
+    if not isinstance(documents, list):
+        raise DocumentError("", "expected a JSON list of campaign documents.")
+    slugs = [d.get("slug") for d in documents if isinstance(d, dict)]
+    for index, slug in enumerate(slugs):
+        if slug and slugs.index(slug) != index:
+            raise DocumentError(f"[{index}].slug", f"{slug!r} appears twice in the list.")
+    return [campaign_document_load(document=d, owner=owner, path=f"[{i}]") for i, d in enumerate(documents)]

@@ -1,0 +1,24 @@
+"""Writes about people at risk."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ..models import Person, PersonStatus, PersonStatusChange
+from ..partial_dates import normalise_partial_date
+
+
+@transaction.atomic
+def person_status_set(*, person: Person, status: str, date: str = "", text: str = "") -> PersonStatusChange:
+    """Record a new status for a person at risk: the history keeps it, the person shows it."""
+    if status not in PersonStatus.values:
+        raise ValidationError({"status": f"{status!r} is not a status: use one of {', '.join(PersonStatus.values)}."})
+    try:
+        date = normalise_partial_date(date)
+    except ValidationError as exc:
+        raise ValidationError({"date": exc.messages}) from exc
+    change = PersonStatusChange.objects.create(person=person, status=status, date=date, text=text)
+    Person.objects.filter(pk=person.pk).update(status=status)
+    person.status = status
+    return change

@@ -1,0 +1,51 @@
+"""Writes about what targets answered."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Action, Campaign, Response, Target
+
+
+@transaction.atomic
+def response_record(
+    *,
+    campaign: Campaign,
+    target: Target,
+    classification: str,
+    summary: str,
+    date: dt.date | None = None,
+    channel: str = "",
+    reading: str = "",
+    action: Action | None = None,
+    recorded_by=None,
+) -> Response:
+    errors: dict[str, str] = {}
+    if target.campaign_id != campaign.pk:
+        errors["target"] = f"{target.name} is not a target of this campaign."
+    if classification not in Response.Classification.values:
+        errors["classification"] = f"Use one of {', '.join(Response.Classification.values)}."
+    if not summary.strip():
+        errors["summary"] = "Say what the target answered (or that it did not)."
+    date = date or timezone.localdate()
+    if date > timezone.localdate() + dt.timedelta(days=1):
+        errors["date"] = "The date is in the future."
+    if action is not None and action.campaign_id != campaign.pk:
+        errors["action"] = "That action belongs to another campaign."
+    if errors:
+        raise ValidationError(errors)
+    return Response.objects.create(
+        campaign=campaign,
+        target=target,
+        classification=classification,
+        summary=summary.strip(),
+        date=date,
+        channel=channel,
+        reading=reading,
+        action=action,
+        recorded_by=recorded_by,
+    )

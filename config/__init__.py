@@ -1,0 +1,5 @@
+"""Project package: settings, the Celery app, URLs and the WSGI/ASGI entry points."""
+
+from .celery_app import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,73 @@
+"""Shared fixtures: the standard users and the policy for tests that need real services."""
+
+import os
+
+import pytest
+from django.db import connection
+
+from campaigns.services.organisers import organiser_create
+
+from .factories import CampaignFactory, OrganisationFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_service(name: str, reachable: bool, why: str) -> None:
+    """Skip on a laptop without the service; in CI a missing service is a failure, not a skip."""
+    if reachable:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {name} is not available: {why}")
+    pytest.skip(f"needs {name}: {why}")
+
+
+@pytest.fixture
+def postgresql(db):
+    require_service("PostgreSQL", connection.vendor == "postgresql", f"DATABASE_URL gives {connection.vendor}")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        require_service("Redis", False, "REDIS_URL is not set")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        require_service("Redis", False, f"{url} does not answer ({exc})")
+    return url
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Workers' Movement of Kazakhstan")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return OrganisationFactory(name="Another Federation")
+
+
+@pytest.fixture
+def organiser(organisation):
+    """Organiser of the campaign's organisation."""
+    return organiser_create(username="organiser", password="pw", organisation=organisation)
+
+
+@pytest.fixture
+def outsider(other_organisation):
+    """Organiser of another organisation: must not see our campaigns' private parts."""
+    return organiser_create(username="outsider", password="pw", organisation=other_organisation)
+
+
+@pytest.fixture
+def campaign(organisation):
+    return CampaignFactory(owner=organisation, slug="foundry", title="Foundry workers")
+
+
+@pytest.fixture
+def superuser(db):
+    user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    return user
