@@ -464,6 +464,13 @@ class Delivery(models.Model):
     last_error = models.TextField(blank=True)
     not_before = models.DateTimeField(default=timezone.now, help_text="Throttling: not sent before this time.")
     message_id = models.CharField(max_length=300, blank=True)
+    dedupe_key = models.CharField(
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Scheduled mail (reminders, notifications): one row per key, so a re-run sends nothing twice.",
+    )
     created = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -21,6 +21,21 @@ def require_service(name: str, reachable: bool, why: str) -> None:
     pytest.skip(f"needs {name}: {why}")
 
 
+@pytest.fixture(autouse=True)
+def celery_in_process():
+    """Tasks run in the test's process and transaction, whatever the broker.
+
+    Publishing to the real Redis here would leave messages for no worker; the broker and worker
+    path is tested by the worker tests, which start real worker processes.
+    """
+    from config.celery_app import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
 @pytest.fixture
 def postgresql(db):
     require_service("PostgreSQL", connection.vendor == "postgresql", f"DATABASE_URL gives {connection.vendor}")
