@@ -178,7 +178,7 @@ class Target(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["role", "position", "id"]
+        ordering = ["-role", "position", "id"]  # "target" before "copy_to"
         constraints = [models.UniqueConstraint(fields=["campaign", "role", "name"], name="target_unique_name_per_role")]
 
     def __str__(self) -> str:
