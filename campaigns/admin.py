@@ -16,7 +16,7 @@ from . import models as m
 from .permissions import campaigns_managed_by, organisations_for_user
 
 
-class ScopedToCampaignMixin:
+class ScopedToCampaignAdmin(admin.ModelAdmin):
     """For models hanging off a campaign: lists and choices only from campaigns the organiser manages."""
 
     campaign_path = "campaign"
@@ -152,7 +152,7 @@ class SignatoryInline(admin.TabularInline):
 
 
 @admin.register(m.Action)
-class ActionAdmin(ScopedToCampaignMixin, admin.ModelAdmin):
+class ActionAdmin(ScopedToCampaignAdmin):
     list_display = ["date", "kind", "campaign", "by", "represents", "via", "created"]
     list_filter = ["kind", "via", "date", "campaign"]
     search_fields = ["reference", "subject", "text", "campaign__title", "organisations__name"]
@@ -182,7 +182,7 @@ class ActionAdmin(ScopedToCampaignMixin, admin.ModelAdmin):
 
 
 @admin.register(m.Response)
-class ResponseAdmin(ScopedToCampaignMixin, admin.ModelAdmin):
+class ResponseAdmin(ScopedToCampaignAdmin):
     list_display = ["date", "target", "classification", "campaign", "channel"]
     list_filter = ["classification", "campaign"]
     search_fields = ["summary", "reading", "target__name"]
@@ -196,7 +196,7 @@ class ResponseAdmin(ScopedToCampaignMixin, admin.ModelAdmin):
 
 
 @admin.register(m.Delivery)
-class DeliveryAdmin(ScopedToCampaignMixin, admin.ModelAdmin):
+class DeliveryAdmin(ScopedToCampaignAdmin):
     list_display = ["created", "subject", "state", "attempts", "purpose", "sent_at"]
     list_filter = ["state", "purpose"]
     search_fields = ["subject", "last_error"]

@@ -117,7 +117,8 @@ class TargetDoc(serializers.Serializer):
     channels = serializers.ListField(child=serializers.DictField(), required=False, default=list)
 
     def validate(self, attrs):
-        channels, errors = [], []
+        channels: list[dict] = []
+        errors: list[dict] = []
         for raw in attrs["channels"]:
             doc = ChannelDoc(data=raw, context={"default_region": attrs.get("country") or None})
             if doc.is_valid():

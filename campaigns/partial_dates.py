@@ -27,6 +27,9 @@ class PartialDate:
                 code="invalid_partial_date",
                 params={"value": repr(text)},
             )
+        year: int | None
+        month: int | None
+        day: int | None
         if match["nm"]:
             year, month, day = None, int(match["nm"]), int(match["nd"])
         else:

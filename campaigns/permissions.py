@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Campaign, Organisation
 
-User = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
-def organisations_for_user(user: User) -> QuerySet[Organisation]:
+def organisations_for_user(user: AnyUser) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
     if user.is_superuser:
@@ -19,7 +19,7 @@ def organisations_for_user(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user)
 
 
-def campaigns_managed_by(user: User) -> QuerySet[Campaign]:
+def campaigns_managed_by(user: AnyUser) -> QuerySet[Campaign]:
     """Campaigns this user organises: those owned by one of their organisations (all, for superusers)."""
     if not user.is_authenticated:
         return Campaign.objects.none()
@@ -28,7 +28,7 @@ def campaigns_managed_by(user: User) -> QuerySet[Campaign]:
     return Campaign.objects.filter(owner__memberships__user=user)
 
 
-def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
+def campaigns_visible_to(user: AnyUser) -> QuerySet[Campaign]:
     """Published campaigns for everyone, plus drafts of the campaigns the user organises."""
     published = Campaign.objects.exclude(status=Campaign.Status.DRAFT)
     if not user.is_authenticated:
@@ -36,11 +36,11 @@ def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
     return (published | campaigns_managed_by(user)).distinct()
 
 
-def can_manage(user: User, campaign: Campaign) -> bool:
+def can_manage(user: AnyUser, campaign: Campaign) -> bool:
     return campaigns_managed_by(user).filter(pk=campaign.pk).exists()
 
 
-def campaign_for_user(user: User, slug: str, *, write: bool = False) -> Campaign:
+def campaign_for_user(user: AnyUser, slug: str, *, write: bool = False) -> Campaign:
     """The campaign, or Http404 for anyone who may not see it (or change it, with write=True).
 
     404 rather than 403, so the answer does not reveal that a draft exists.

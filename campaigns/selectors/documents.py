@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
 from .. import models as m
@@ -51,7 +53,7 @@ def _target(target: m.Target) -> dict:
     }
 
 
-def _action(action: m.Action, *, include_personal: bool) -> dict:
+def _action(action: m.Action, *, include_personal: bool) -> dict[str, Any]:
     organisations = list(action.organisations.all())
     supporter = action.supporter
     if organisations:
@@ -60,7 +62,7 @@ def _action(action: m.Action, *, include_personal: bool) -> dict:
         by = supporter.name or supporter.organisation or "anonymous"
     else:
         by = "a supporter" if supporter else ""
-    document = {
+    document: dict[str, Any] = {
         "kind": action.kind,
         "by": by,
         "organisations": [o.name for o in organisations],

@@ -41,7 +41,7 @@ def _sync(
 
 def _save(row: models.Model | None, model: type[models.Model], fields: dict, **parent) -> Any:
     if row is None:
-        return model.objects.create(**parent, **fields)
+        return model._default_manager.create(**parent, **fields)
     changed = [name for name, value in fields.items() if getattr(row, name) != value]
     for name in changed:
         setattr(row, name, fields[name])
