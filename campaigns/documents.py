@@ -43,13 +43,17 @@ def first_error(detail: Any, path: str = "") -> tuple[str, str]:
     return path, str(detail)
 
 
-class PartialDateDocField(serializers.CharField):
+class OptionalTextField(serializers.CharField):
+    """A text field that may be missing, null or blank (the document's optional values)."""
+
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_null", True)
         kwargs.setdefault("allow_blank", True)
         super().__init__(**kwargs)
 
+
+class PartialDateDocField(OptionalTextField):
     def to_internal_value(self, data):
         text = super().to_internal_value(str(data) if isinstance(data, int) else data)
         try:
@@ -58,13 +62,7 @@ class PartialDateDocField(serializers.CharField):
             raise serializers.ValidationError(exc.messages) from exc
 
 
-class CountryDocField(serializers.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_null", True)
-        kwargs.setdefault("allow_blank", True)
-        super().__init__(**kwargs)
-
+class CountryDocField(OptionalTextField):
     def to_internal_value(self, data):
         code = super().to_internal_value(data).strip().upper()
         if code and code not in countries:
