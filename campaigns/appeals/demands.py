@@ -18,7 +18,7 @@ _INLINE = regex.compile(
     rf"|\bcall(?:s|ing)?\s+for\s+(?P<what3>.+)$"
     r"|\b(?:exig(?:imos|ir|en|e|iendo)|pedimos|solicitamos|reclamamos|exhortamos\s+a\s+\S+(?:\s+\S+)?\s+a|instamos\s+a\s+\S+(?:\s+\S+)?\s+a)\s+(?:que\s+)?(?P<what4>.+)$"
     r"|\bтребу\w+\s+(?P<what5>.+)$",
-    _FLAGS,
+    _FLAGS | regex.DOTALL,
 )
 _LIST_CUE = regex.compile(
     rf"(?:\b(?:urg(?:e|ing)|call(?:s|ing)?\s+(?:up)?on|ask(?:ing)?|demand(?:s|ing)?|request(?:ing)?)\b[^:\n]*:\s*$|"
@@ -78,9 +78,10 @@ def _right_to_context(before: str) -> bool:
 
 
 def find_demands(text: str, paragraphs: list[Span]) -> tuple[list[FoundDemand], list[Span]]:
-    """Demands and the text spans they came from (those are calls to action, not events of the story)."""
+    """Demands, and the lists they came from (lists of demands are calls to action, not events of the story)."""
     found: list[FoundDemand] = []
     used: list[Span] = []
+    inline: list[Span] = []
     for index, paragraph in enumerate(paragraphs):
         para_lines = lines(text, paragraph)
         for position, line in enumerate(para_lines):
@@ -103,7 +104,7 @@ def find_demands(text: str, paragraphs: list[Span]) -> tuple[list[FoundDemand], 
             if items:
                 used.append(line)
         for sentence in sentences(text, paragraph):
-            if any(u.start <= sentence.start < u.end for u in used):
+            if any(u.start <= sentence.start < u.end for u in used + inline):
                 continue
             match = _INLINE.search(text[sentence.start : sentence.end])
             if not match:
@@ -115,7 +116,7 @@ def find_demands(text: str, paragraphs: list[Span]) -> tuple[list[FoundDemand], 
                 e = s + trailing.start()
             for demand in _split(text, s, e):
                 found.append(demand)
-            used.append(sentence)
+            inline.append(sentence)
     unique: list[FoundDemand] = []
     for demand in found:
         if not any(similarity(demand.text, other.text) >= 0.8 and abs(len(demand.text) - len(other.text)) < 60 for other in unique):

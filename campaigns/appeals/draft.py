@@ -8,7 +8,7 @@ from typing import Any
 import regex
 from django.utils.text import slugify
 
-from .dates import deadline, document_date, find_dates, resolve
+from .dates import deadline, document_date, find_dates
 from .demands import demand_marks, find_demands
 from .events import find_events
 from .letters import Letter, find_letter, find_references, represents
@@ -82,7 +82,12 @@ def draft_from_source(source: AppealSource) -> AppealDraft:
     title, title_span = _title(text, source, letter, reference_date)
     skip = letter_spans + parties.sections + [s for _, s in references]
     skip += [s for s in (byline_span, title_span, date_span, due_span) if s is not None]
-    story = [p for p in paras if not any(p.start < s.end and s.start < p.end for s in skip if s.end - s.start > 0 and _covers(p, s))]
+    story = [
+        p
+        for p in paras
+        if not any(p.start < s.end and s.start < p.end for s in skip if s.end - s.start > 0 and _covers(p, s))
+        and collapse(text[p.start : p.end]) != title  # a title repeated as the page's heading
+    ]
 
     excluded = {fold(p.name) for p in parties.targets + parties.copy_to}
     if letter is not None:
@@ -203,7 +208,7 @@ def _letter_spans(letter: Letter | None) -> list[Span]:
     if letter is None:
         return []
     spans = [letter.salutation_span, *letter.extra_blocks]
-    spans += [s for s in (letter.address_block, letter.closing_span, letter.signature_span) if s is not None]
+    spans += [s for s in (letter.address_block, letter.closing_span, letter.signature_span, letter.subject_span) if s is not None]
     return spans
 
 
@@ -310,7 +315,3 @@ def _letter_action(text, source, letter: Letter | None, document, registry: Regi
     if span is not None:
         action["represents_span"] = (span.start, span.end)
     return action
-
-
-def resolve_date(mention, reference):  # re-exported for tests that check year resolution end to end
-    return resolve(mention, reference)

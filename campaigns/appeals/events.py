@@ -17,7 +17,7 @@ from .text import Mark, Span, collapse, sentences
 
 _FLAGS = regex.VERSION1
 _OPINION = regex.compile(
-    r"\b(?:we|I)\s+(?:are\s+|am\s+|would\s+|have\s+been\s+|therefore\s+|also\s+|strongly\s+)?(?:writ\w*|urge|call\w*|believe|"
+    r"\b(?:we|I)\s+(?:are\s+|am\s+|would\s+(?:be\s+)?|have\s+been\s+|therefore\s+|also\s+|strongly\s+)?(?:writ\w*|urge|call\w*|believe|"
     r"demand|express\w*|hope|ask|think|grateful|request|insist|appeal|protest|condemn|welcome|note|consider)\b|"
     r"^(?:Please|You|Share|Click|Sign|Donate|Write|Send|Envíen|Escriba|Por\s+favor)\b",
     regex.IGNORECASE | regex.VERSION1,

@@ -59,6 +59,7 @@ class Letter:
     signature_span: Span | None = None
     signatories: list[Signatory] = field(default_factory=list)
     subject: str = ""
+    subject_span: Span | None = None
 
 
 def find_references(text: str) -> list[tuple[str, Span]]:
@@ -133,6 +134,7 @@ def _letter_from(text: str, paras: list[Span], index: int, salutation_line: Span
         value = text[first.start : first.end]
         if "\n" not in value.strip() and len(value) <= 120 and not value.rstrip().endswith((".", ",", ":")):
             letter.subject = collapse(value)
+            letter.subject_span = first
     _closing(text, paras, letter)
     return letter
 

@@ -167,7 +167,7 @@ class Registry:
         if item is None:
             # A shorter form of a name already known ("International Federation of Chemical" of the full ICEM name)
             for other in self.items:
-                if fold(other.name).startswith(fold(name) + " ") or fold(other.name).startswith(fold(name) + ","):
+                if len(name.split()) >= 2 and regex.search(rf"(?:^|[\s,]){regex.escape(fold(name))}(?:$|[\s,])", fold(other.name)):
                     item = other
                     break
         if item is None:

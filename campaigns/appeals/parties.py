@@ -25,7 +25,7 @@ COPY_CUE = regex.compile(
     _FLAGS,
 )
 TARGET_CUE = regex.compile(
-    r"(?<![\p{L}])(?:(?:send|write|address|direct|fax|e-?mail|phone|call|contact|protest)\w*\s+(?:\S+\s+){0,8}?(?:to|at)\b|"
+    r"(?<![\p{L}])(?:(?:send|write|address|direct|fax|e-?mail|phone|contact|protest)\w*\s+(?:\S+\s+){0,8}?(?:to|at)\b|"
     r"(?:protests?|appeals?|letters?|messages?)\s+(?:should\s+be\s+sent\s+)?to\s*:|"
     r"(?:env[ií]\w*|dirij\w*|escrib\w*|remit\w*)\s+(?:\S+\s+){0,8}?a\b|"
     r"(?:направ\w*|пиш\w*|отправ\w*)\s+(?:\S+\s+){0,8}?(?:в|на|по)\b)",
@@ -134,25 +134,31 @@ def find_parties(
             out.targets.append(party)
     role: str | None = None
     cue_object = ""
+    pending: Span | None = None
     paras = [p for p in paragraphs(text) if not any(p.start < e.end and e.start < p.end for e in exclude)]
     for para in paras:
         para_text = text[para.start : para.end]
         cue = _cue(text, para)
         if cue is not None:
             role, cue_end, cue_object = cue
-            out.sections.append(para)
             block = Span(cue_end, para.end)
             if find_channels(text, block.start, block.end) or _has_address(text, block):
+                out.sections.append(para)
                 _blocks(text, block, role, cue_object, out, registry=registry, issuer_name=issuer_name, country=country)
+            else:
+                pending = para  # a cue alone ("Please send appeals to:") belongs to the call to action if recipients follow
             continue
         if role and _CONTINUATION.match(para_text):
             out.sections.append(para)
             continue
         if role and (find_channels(text, para.start, para.end) or _has_address(text, para)):
+            if pending is not None:
+                out.sections.append(pending)
+                pending = None
             out.sections.append(para)
             _blocks(text, para, role, cue_object, out, registry=registry, issuer_name=issuer_name, country=country)
             continue
-        role = None
+        role, pending = None, None
     _merge(out.targets)
     _merge(out.copy_to)
     return out

@@ -76,7 +76,7 @@ _PLACE_TAIL = regex.compile(
 )
 _PLACE_BEFORE = regex.compile(
     r"(?:\b(?:in|en|at|near|from|to|into|cerca\s+de|municipio\s+de|ciudad\s+de|departamento\s+del?|province\s+of|city\s+of|"
-    r"town\s+of|village\s+of|outskirts\s+of)\s+(?:the\s+)?)$",
+    r"town\s+of|village\s+of|outskirts\s+of)\s+(?:the\s+|el\s+|la\s+|los\s+|las\s+)?)$",
     _FLAGS,
 )
 _PRONOUN_START = regex.compile(r"^(?:He|She|They|His|Her|Their|Él|Ella|Ellos|Ellas|Он|Она|Они)\b", regex.VERSION1)
@@ -85,7 +85,7 @@ _AGE = regex.compile(
     _FLAGS,
 )
 _ROLE_AFTER = regex.compile(
-    r"^\s*,\s*(?P<body>(?:(?:a|an|the|its|his|her|their|el|la|un|una)\s+)?(?P<role>[^,;.()\n]{3,110}?))\s*(?=,|;|\.|\s+(?:was|is|has|were|fue|ha)\b)",
+    r"^\s*,\s*(?P<body>(?:(?:a|an|the|its|his|her|their|el|la|un|una)\s+)?(?P<role>[^,;.()]{3,110}?))\s*(?=,|;|\.|\s+(?:was|is|has|were|fue|ha)\b)",
     _FLAGS,
 )
 _ROLE_BEFORE = regex.compile(
@@ -145,6 +145,8 @@ def _names(text: str, span: Span, *, excluded: set[str], registry: Registry) -> 
         s = match.start() + words[start].start()
         e = match.end()
         name = tidy_name(text[s:e])
+        if _PLACE_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+            continue  # "en el municipio de La Jagua de Ibirico"
         if _rejected(text, s, e, name, excluded=excluded, quoted=[(span.start + a, span.start + b) for a, b in quoted], org_spans=org_spans):
             continue
         out.append((name, Span(s, e)))
@@ -239,18 +241,19 @@ def find_people(
                 previous = [k for k, _ in keys] or previous
                 continue
             sentence_dates = [d for d in dates if sentence.start <= d.start < sentence.end]
+            pronoun = not names
             for key, span in keys:
                 person = people[key]
-                status, cue_start, cue_end = min(cues, key=lambda c: _distance(c, span.start - sentence.start, span.end - sentence.start))
-                statuses = {status}
-                if status == "released":
-                    statuses |= {c[0] for c in cues if c[0] == "detained"}
-                for found in sorted(statuses, key=lambda s: RANK[s]):
-                    date = _nearest_date(sentence_dates, sentence.start + cue_start) if found == status else None
-                    _add_history(person, found, date and str(resolve(date, reference)), collapse(value))
+                if len(keys) == 1 or pronoun:
+                    chosen = cues  # one person (or "they"): everything the sentence tells is about them
+                else:
+                    chosen = [min(cues, key=lambda c: _distance(c, span.start - sentence.start, span.end - sentence.start))]
+                for status, cue_start, cue_end in sorted(chosen, key=lambda c: RANK[c[0]]):
+                    date = _date_of(cues, (status, cue_start, cue_end), sentence_dates, sentence.start)
+                    _add_history(person, status, date and str(resolve(date, reference)), collapse(value))
+                    marks.append(Mark(sentence.start + cue_start, sentence.start + cue_end, "people", f"{status}: {person.name}"))
                 if not person.details:
                     person.details = collapse(value)[:500]
-                marks.append(Mark(sentence.start + cue_start, sentence.start + cue_end, "people", f"{status}: {person.name}"))
             previous = [k for k, _ in keys]
     found_people = [p for p in people.values() if p.history]
     for person in found_people:
@@ -276,10 +279,14 @@ def _distance(cue: tuple[str, int, int], start: int, end: int) -> int:
     return cs - end if cs >= end else (start - ce if ce <= start else 0)
 
 
-def _nearest_date(mentions: list[DateMention], position: int) -> DateMention | None:
-    if not mentions:
-        return None
-    return min(mentions, key=lambda m: abs(m.start - position))
+def _date_of(cues, cue, mentions: list[DateMention], offset: int) -> DateMention | None:
+    """The date nearest this cue, unless another cue of the sentence is nearer to it ("released on 8 March after custody")."""
+    best = None
+    for mention in mentions:
+        nearest = min(cues, key=lambda c: abs(offset + c[1] - mention.start))
+        if nearest == cue and (best is None or abs(mention.start - offset - cue[1]) < abs(best.start - offset - cue[1])):
+            best = mention
+    return best
 
 
 def _add_history(person: FoundPerson, status: str, date: str | None, text: str) -> None:
