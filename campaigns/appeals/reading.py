@@ -17,6 +17,11 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from django.conf import settings
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# The 8-bit and multi-byte encodings appeals arrive in (besides UTF-8 and UTF-16, which are read first).
+COMMON_ENCODINGS = (
+    "cp1252", "cp1251", "koi8_r", "cp1250", "iso8859_15", "iso8859_2", "cp1253", "cp1254", "cp1257", "cp1256", "cp1255",
+    "mac_roman", "cp874", "gb18030", "big5", "shift_jis", "euc_jp", "euc_kr",
+)  # fmt: skip
 
 
 class AppealReadError(Exception):
@@ -118,9 +123,14 @@ def decode(data: bytes, *, declared: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    results = list(charset_normalizer.from_bytes(data, cp_isolation=list(COMMON_ENCODINGS)))
+    if not results:
         raise AppealReadError("cannot tell the text's encoding: save it as UTF-8 and try again.")
+    best = results[0]
+    # Short Western texts read equally well as cp1252 and cp1250; the first is far more common.
+    for result in results:
+        if result.encoding == "cp1252" and result.chaos <= best.chaos and result.coherence >= best.coherence - 0.05:
+            best = result
     return str(best), best.encoding
 
 
@@ -232,7 +242,6 @@ def html_to_text(html: str | bytes) -> tuple[str, str, str]:
                 elif name == "li":
                     parts.append("\n- ")
                     walk(child)
-                    parts.append("\n")
                 elif name in ("td", "th"):
                     walk(child)
                     parts.append("  ")
