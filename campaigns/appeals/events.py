@@ -77,7 +77,7 @@ def find_events(
 def _is_story(value: str) -> bool:
     if len(value.split()) < 4 or value.endswith(("?", "!", ":")) or value.startswith(("¡", "¿")):
         return False
-    if len(regex.findall(r"\b\p{Ll}{3,}\b", value)) < 3:
+    if len(regex.findall(r"\b\p{Ll}{3,}\b", value)) < 2:
         return False  # a heading, a signature or a list of names
     if regex.match(r"^(?:\p{Lu}{2,}[\s,:]+){2,}", value):
         return False  # "NAME AND PRONOUN: ..."

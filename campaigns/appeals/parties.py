@@ -103,8 +103,10 @@ def is_channel_line(text: str, line: Span) -> bool:
     rest = text[line.start : line.end]
     for channel in sorted(channels, key=lambda c: -c.span.start):
         rest = rest[: channel.span.start - line.start] + rest[channel.span.end - line.start :]
-    rest = regex.sub(r"(?i)\b(?:by|via|or|and|to|o|y|por)\b|[\p{L}\-./ ]*:|[,;/()\-–.]", " ", rest)
-    return len(rest.split()) <= 3
+    rest = regex.sub(
+        r"(?i)\b(?:by|via|or|and|to|o|y|por|e-?mail|email\s+address|fax|tel|phone|twitter|web)\b|[\p{L}\-./ ]*:|[,;/()\-–.]", " ", rest
+    )
+    return len(rest.split()) <= 1
 
 
 def _strip_labels(value: str) -> str:
@@ -202,13 +204,19 @@ def _blocks(text, block: Span, role, cue_object, out: Parties, *, registry, issu
     block_lines = lines(text, block)
     if not block_lines:
         return
-    per_line = len(block_lines) >= 2 and all(
-        find_channels(text, line.start, line.end) and not is_channel_line(text, line) for line in block_lines
-    )
-    groups = [[line] for line in block_lines] if per_line else [block_lines]
+    # One recipient per line ("cc:" lists), a line wrapped in a PDF continuing on the next; or one per block.
+    entries: list[list[Span]] = []
+    for line in block_lines:
+        value = text[line.start : line.end]
+        if entries and (is_channel_line(text, line) or value[:1].islower() or text[entries[-1][-1].end - 1] == ","):
+            entries[-1].append(line)
+        else:
+            entries.append([line])
+    per_line = len(entries) >= 2 and all(find_channels(text, e[0].start, e[-1].end) for e in entries)
+    groups = entries if per_line else [block_lines]
     for group in groups:
         party = Party(role=role)
-        _fill(text, party, group, multiline=len(group) > 1, registry=registry)
+        _fill(text, party, group, multiline=not per_line and len(group) > 1, registry=registry)
         if not party.found and not party.postal:
             continue
         if not party.name:

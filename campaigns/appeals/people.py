@@ -190,13 +190,18 @@ def _role_and_age(text: str, name_span: Span, sentence: Span) -> tuple[str, int 
             rest = "," + after[comma_age.end() - 1 + m.end() :] if after.lstrip().startswith(",") else after[m.end() :]
             rest = rest if rest.lstrip().startswith(",") else ", " + rest
     m = _ROLE_AFTER.match(rest)
-    if m and m.group("role")[:1].islower() | m.group("role").startswith(("union", "Union")):
+    if m and m.group("role")[:1].islower() and not regex.match(r"(?:and|but|or|who|which|whose|while|y|que|quien|pero)\b", m.group("role")):
         role = m.group("role")
     if not role:
         before = text[max(sentence.start, name_span.start - 120) : name_span.start]
         m = _ROLE_BEFORE.search(before)
         if m:
-            role = regex.sub(r"^(?:the|a|an|el|la)\s+", "", m.group("role").strip(" ,"), flags=_FLAGS)
+            role = m.group("role").strip(" ,")
+            # "to arrest the leader of ..." -> "leader of ...": keep what follows the last article before the role word
+            word = regex.search(rf"(?<![\p{{L}}])(?:{_ROLE_WORDS})(?![\p{{L}}])", role, _FLAGS)
+            head = role[: word.start()] if word else ""
+            article = list(regex.finditer(r"(?<![\p{L}])(?:the|a|an|el|la|los|las)\s+", head, _FLAGS))
+            role = role[article[-1].end() :] if article else role
     role = tidy_name(role.replace("‘", "").replace("’", "'"))
     role = regex.sub(r"(?i)^(?:nuestr[oa]\s+)?(?:compañer[oa]|comrade)$", "", role)
     return role, age

@@ -168,7 +168,7 @@ def _read_pdf(data: bytes) -> AppealSource:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise AppealReadError("the PDF is password-protected: save an unprotected copy and try again.")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
         title = (reader.metadata.title if reader.metadata else None) or ""
     except AppealReadError:
         raise
@@ -178,6 +178,18 @@ def _read_pdf(data: bytes) -> AppealSource:
     if len(text.strip()) < 20:
         raise AppealReadError("the PDF has no text layer (a scanned image?): run OCR on it, or paste its text.")
     return AppealSource(text=text, kind="pdf", title=str(title).strip())
+
+
+def _page_text(page) -> str:
+    """A page's text; layout mode keeps the blank line between paragraphs (and side-by-side signatures)."""
+    try:
+        text = page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # noqa: BLE001 - layout mode fails on some malformed pages; plain mode still reads them
+        text = page.extract_text() or ""
+    lines = [line.rstrip() for line in text.split("\n")]
+    indent = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)
+    text = "\n".join(line[indent:] for line in lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
 # HTML
