@@ -15,7 +15,9 @@ class AppealForm(forms.Form):
         label="Paste the appeal",
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 14, "cols": 80, "placeholder": "The appeal's text: an e-mail, a web page, a letter ..."}),
+        widget=forms.Textarea(
+            attrs={"rows": 14, "cols": 80, "placeholder": "The appeal's text: an e-mail, a web page, a letter ..."}
+        ),
     )
     file = forms.FileField(
         label="or upload a file",
@@ -42,7 +44,9 @@ class DraftForm(forms.Form):
     )
     source = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     filename = forms.CharField(required=False, widget=forms.HiddenInput)
-    owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Organisation running the campaign", empty_label=None)
+    owner = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Organisation running the campaign", empty_label=None
+    )
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -69,7 +69,11 @@ def test_foundry_draft_keeps_masked_addresses_masked_and_numbers_as_written():
     emails = [c for p in draft["targets"] + draft["copy_to"] for c in p["channels"] if c["kind"] == "email"]
     assert len(emails) == 3 and all(c["masked"] and c["value"] is None for c in emails)
     issuer = next(o for o in draft["organisations"] if o["role"] == "issuer")
-    assert (issuer["name"], issuer["contact"], issuer["contact_role"]) == ("Workers' Movement of Kazakhstan", "Ainur Kurmanov", "President")
+    assert (issuer["name"], issuer["contact"], issuer["contact_role"]) == (
+        "Workers' Movement of Kazakhstan",
+        "Ainur Kurmanov",
+        "President",
+    )
 
 
 def test_mangystau_letter_is_an_action_to_its_addressee():
@@ -129,5 +133,7 @@ def test_every_draft_saves_as_a_new_draft_campaign(appeal, expected, organisatio
     assert first.slug != second.slug and second.slug.startswith(first.slug)
     assert (first.status, first.owner) == ("draft", organisation)
     assert first.targets.filter(role="target").count() == len(draft["targets"])
-    assert m.Channel.objects.filter(target__campaign=first).count() == sum(len(p["channels"]) for p in draft["targets"] + draft["copy_to"])
+    assert m.Channel.objects.filter(target__campaign=first).count() == sum(
+        len(p["channels"]) for p in draft["targets"] + draft["copy_to"]
+    )
     assert first.people.count() == len(draft["people"])

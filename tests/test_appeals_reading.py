@@ -46,7 +46,10 @@ def test_html_blocks_become_paragraphs_and_scripts_and_navigation_go():
     assert source.title == "Urgent action"
     assert source.summary == "Union leaders held."
     assert "var x" not in source.text and "Donate" not in source.text and "Share" not in source.text
-    assert "Free them\n\nTwo union leaders were arrested.\n\nFax: +44 20 7946 0001\nEmail: the minister <minister@gov.example>" in source.text
+    assert (
+        "Free them\n\nTwo union leaders were arrested.\n\nFax: +44 20 7946 0001\nEmail: the minister <minister@gov.example>"
+        in source.text
+    )
     assert "- release them\n- drop the charges" in source.text
 
 
@@ -54,7 +57,8 @@ def test_html_recovers_addresses_hidden_by_cloudflare_and_keeps_masked_text_othe
     # Cloudflare's e-mail protection XORs the address with its first byte; the page itself holds it.
     key = 0x42
     hidden = bytes([key]) + bytes(b ^ key for b in b"info@union.example")
-    html = f"""<p>Write to <a href="/cdn-cgi/l/email-protection" class="__cf_email__" data-cfemail="{hidden.hex()}">[email&#160;protected]</a>
+    html = f"""<p>Write to <a href="/cdn-cgi/l/email-protection" class="__cf_email__"
+    data-cfemail="{hidden.hex()}">[email&#160;protected]</a>
     or to <a href="/cdn-cgi/l/email-protection#{hidden.hex()}">[email&#160;protected]</a>.
     Copies to [email&#160;protected]</p>"""
     text, _, _ = html_to_text(html)
@@ -88,7 +92,7 @@ def test_a_pdf_without_text_asks_for_ocr(pdf_bytes):
 
 
 def test_a_broken_pdf_is_one_error_line():
-    with pytest.raises(AppealReadError, match="^the PDF cannot be read"):
+    with pytest.raises(AppealReadError, match=r"^the PDF cannot be read"):
         appeal_read(b"%PDF-1.7\n" + b"garbage " * 50, filename="x.pdf")
 
 
@@ -122,7 +126,9 @@ def test_email_with_the_appeal_attached_as_pdf(pdf_bytes):
     message = EmailMessage()
     message["Subject"] = "Appeal attached"
     message["From"] = "a@b.example"
-    message.add_attachment(pdf_bytes("<p>Fax the company: 007-3102-768247</p>"), maintype="application", subtype="pdf", filename="a.pdf")
+    message.add_attachment(
+        pdf_bytes("<p>Fax the company: 007-3102-768247</p>"), maintype="application", subtype="pdf", filename="a.pdf"
+    )
     source = appeal_read(bytes(message), filename="forward.eml")
     assert "007-3102-768247" in source.text
 
@@ -155,7 +161,7 @@ def test_bad_input_is_one_readable_line(data, message):
 def test_size_limit_from_settings():
     with pytest.raises(AppealReadError, match=r"^the file is 2 KB, over the limit of 1 KB\.$"):
         appeal_read(b"a" * 2048)
-    with pytest.raises(AppealReadError, match="^the text is 2 KB"):
+    with pytest.raises(AppealReadError, match=r"^the text is 2 KB"):
         source_from_text("a" * 2048)
 
 

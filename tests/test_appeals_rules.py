@@ -76,7 +76,10 @@ def test_numbers_in_international_notations_keep_the_text_as_written():
         ("phone", "++ 44 20 8988 8760", False),
         ("fax", "++ 44 20 8988 8793", False),
     ]
-    assert _channels("Tel./Fax: +44 (0)20 7946 0412") == [("phone", "+44 (0)20 7946 0412", False), ("fax", "+44 (0)20 7946 0412", False)]
+    assert _channels("Tel./Fax: +44 (0)20 7946 0412") == [
+        ("phone", "+44 (0)20 7946 0412", False),
+        ("fax", "+44 (0)20 7946 0412", False),
+    ]
     assert _channels("PBX: (+57) 601 570 2000") == [("phone", "(+57) 601 570 2000", False)]
 
 
@@ -165,7 +168,8 @@ Please send copies and urgent messages of support to email address: [email prote
 
 and to :
 
-Committee for a Workers’ International, PO Box 3688, London, Britain, E11 1YE, Tel: ++ 44 20 8988 8760, Fax: ++ 44 20 8988 8793, [email protected]"""
+Committee for a Workers’ International, PO Box 3688, London, Britain, E11 1YE, \
+Tel: ++ 44 20 8988 8760, Fax: ++ 44 20 8988 8793, [email protected]"""
 
 
 def _parties(text, *, country="KZ", issuer="Workers' Movement of Kazakhstan", letter=None):
@@ -194,7 +198,10 @@ def test_send_protests_to_the_company_names_the_employer_and_copies_go_to_the_is
 
 
 def test_a_national_number_is_read_in_the_recipients_country():
-    text = "And copies to:\n\nRamon Villareal\nAmbassador, Embassy of the Philippines\n6-8 Suffolk Street, London SW1Y 4HG\nFax: 020 7946 0718"
+    text = (
+        "And copies to:\n\nRamon Villareal\nAmbassador, Embassy of the Philippines\n"
+        "6-8 Suffolk Street, London SW1Y 4HG\nFax: 020 7946 0718"
+    )
     party = _parties(text, country="PH").copy_to[0].as_document()
     assert party["kind"] == "embassy" and party["country"] == "GB"
     assert {"kind": "fax", "value": "020 7946 0718", "e164": "+442079460718"} in party["channels"]
@@ -207,7 +214,11 @@ def test_a_number_that_cannot_be_read_is_left_out_with_a_note():
 
 
 def test_letter_address_block_and_salutation_make_the_target():
-    text = " Ref: ICEM-IMF11/EN LT/107 \n \n6 September 2011 \n \nNursultan Nazarbaev \nPresident of Republic of Kazakhstan \n \n \nDear Mr. President, \n \nOn behalf of 45 million industrial workers we write.\n\nYours faithfully, \n\nManfred Warda      Jyrki Raina \nICEM  General Secretary    IMF General Secretary \n"
+    text = (
+        " Ref: ICEM-IMF11/EN LT/107 \n \n6 September 2011 \n \nNursultan Nazarbaev \nPresident of Republic of Kazakhstan \n \n \n"
+        "Dear Mr. President, \n \nOn behalf of 45 million industrial workers we write.\n\nYours faithfully, \n\n"
+        "Manfred Warda      Jyrki Raina \nICEM  General Secretary    IMF General Secretary \n"
+    )
     letter = find_letter(text, is_channel_line=lambda line: is_channel_line(text, line))
     assert letter is not None and letter.salutation == "Dear Mr. President"
     assert [(s.name, s.title, s.organisation) for s in letter.signatories] == [
@@ -280,7 +291,10 @@ def test_spanish_people_and_names_in_quotes_or_places_are_not_people():
         "amenazas de muerte firmadas por «Autodefensas del Cesar»."
     )
     people = _people(text, dt.date(2024, 4, 18))
-    assert [(p[0], p[2], p[3]) for p in people] == [("Luis Alberto Mendoza Ríos", 47, "killed"), ("Marta Lucía Peñaloza", None, "threatened")]
+    assert [(p[0], p[2], p[3]) for p in people] == [
+        ("Luis Alberto Mendoza Ríos", 47, "killed"),
+        ("Marta Lucía Peñaloza", None, "threatened"),
+    ]
 
 
 def test_people_without_anything_done_to_them_and_excluded_names_are_left_out():

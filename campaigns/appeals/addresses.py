@@ -46,7 +46,7 @@ def is_address_continuation(part: str) -> bool:
     if is_address_start(part) or _DC.search(part) or country_in(part):
         return True
     words = part.split()
-    return len(words) <= 4 and all(w[:1].isupper() or w[:1].isdigit() or w.islower() and len(w) <= 3 for w in words)
+    return len(words) <= 4 and all(w[:1].isupper() or w[:1].isdigit() or (w.islower() and len(w) <= 3) for w in words)
 
 
 def address_country(value: str) -> str:

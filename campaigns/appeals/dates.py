@@ -51,7 +51,9 @@ def _patterns() -> list[regex.Pattern]:
         # 06/09/2011, 6.9.2011 (day first, as most of the world writes it)
         regex.compile(r"(?<![\d/.])(?P<ds>[0-3]?\d)[./](?P<mn>[01]?\d)[./](?P<y>(?:19|20)\d{2})(?![\d/])", flags),
         # 6 September 2011, the 1 July, 8 and 10 July, 12 de marzo de 2024, 14 марта 2024 г.
-        regex.compile(rf"(?<![\p{{L}}\d]){days}\s*(?:of\s+|de\s+)?{month}(?![\p{{L}}])(?:,?\s*(?:de\s+|del\s+|of\s+)?{year})?", flags),
+        regex.compile(
+            rf"(?<![\p{{L}}\d]){days}\s*(?:of\s+|de\s+)?{month}(?![\p{{L}}])(?:,?\s*(?:de\s+|del\s+|of\s+)?{year})?", flags
+        ),
         # August 8, July 8 and 10, September 6, 2011
         regex.compile(rf"(?<![\p{{L}}\d]){month}\s+{days}(?![\d:])(?:,?\s+{year})?", flags),
         # May 2011, marzo de 2024

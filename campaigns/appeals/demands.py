@@ -11,9 +11,14 @@ from .text import Mark, Span, collapse, lines, sentences, similarity
 
 _FLAGS = regex.IGNORECASE | regex.VERSION1
 
-_ADDRESSEE = r"(?:you|your\s+(?:government|excellency|company)|the\s+(?:\w+\s+)?(?:authorities|government|company|management|employer|president|minister)|them|him|her|it|las\s+autoridades|al\s+gobierno|a\s+la\s+empresa)"
+_ADDRESSEE = (
+    r"(?:you|your\s+(?:government|excellency|company)|"
+    r"the\s+(?:\w+\s+)?(?:authorities|government|company|management|employer|president|minister)|"
+    r"them|him|her|it|las\s+autoridades|al\s+gobierno|a\s+la\s+empresa)"
+)
 _INLINE = regex.compile(
-    rf"\b(?:urg(?:e|es|ing)|call(?:s|ing)?\s+(?:up)?on|ask(?:s|ing)?|request(?:s|ing)?|insist(?:s|ing)?\s+that|press(?:es|ing)?)\s+{_ADDRESSEE}\s+to\s+(?P<what>.+)$"
+    r"\b(?:urg(?:e|es|ing)|call(?:s|ing)?\s+(?:up)?on|ask(?:s|ing)?|request(?:s|ing)?|insist(?:s|ing)?\s+that|press(?:es|ing)?)"
+    rf"\s+{_ADDRESSEE}\s+to\s+(?P<what>.+)$"
     rf"|\bdemand(?:s|ed|ing)?(?!\s+(?:of|for|from|by|was|were|is|are)\b)\s+(?:that\s+)?(?:(?:the|their|its)\s+(?:employer|company|management|government|authorities)\s+(?:to\s+|should\s+))?(?P<what2>.+)$"
     rf"|\bcall(?:s|ing)?\s+for\s+(?P<what3>.+)$"
     r"|\b(?:exig(?:imos|ir|en|e|iendo)|pedimos|solicitamos|reclamamos|exhortamos\s+a\s+\S+(?:\s+\S+)?\s+a|instamos\s+a\s+\S+(?:\s+\S+)?\s+a)\s+(?:que\s+)?(?P<what4>.+)$"
@@ -21,13 +26,15 @@ _INLINE = regex.compile(
     _FLAGS | regex.DOTALL,
 )
 _LIST_CUE = regex.compile(
-    rf"(?:\b(?:urg(?:e|ing)|call(?:s|ing)?\s+(?:up)?on|ask(?:ing)?|demand(?:s|ing)?|request(?:ing)?)\b[^:\n]*:\s*$|"
+    r"(?:\b(?:urg(?:e|ing)|call(?:s|ing)?\s+(?:up)?on|ask(?:ing)?|demand(?:s|ing)?|request(?:ing)?)\b[^:\n]*:\s*$|"
     r"\b(?:demands|our\s+demands|we\s+demand|exigimos|exigencias|pedimos|reclamamos|solicitamos|требуем|требования)\b[^:\n]*:\s*$|"
     r"\b(?:calling|urging)\b[^:\n]*:\s*$|\b(?:write|send\s+appeals)\b[^:\n]*:\s*$)",
     _FLAGS,
 )
 _BULLET = regex.compile(r"^\s*(?:[-•*–·]|\d{1,2}[.)]|[a-h][.)])\s+(?P<item>.+)$", regex.VERSION1 | regex.DOTALL)
-_BULLET_PREFIX = regex.compile(rf"^(?:(?:calling|urging)\s+(?:on\s+)?{_ADDRESSEE}\s+to\s+|(?:asking|urging)\s+{_ADDRESSEE}\s+to\s+|to\s+)", _FLAGS)
+_BULLET_PREFIX = regex.compile(
+    rf"^(?:(?:calling|urging)\s+(?:on\s+)?{_ADDRESSEE}\s+to\s+|(?:asking|urging)\s+{_ADDRESSEE}\s+to\s+|to\s+)", _FLAGS
+)
 VERBS = (
     "release", "free", "drop", "end", "stop", "start", "take", "investigate", "ensure", "guarantee", "respect", "reinstate",
     "pay", "improve", "lift", "quash", "disclose", "protect", "allow", "grant", "open", "withdraw", "cease", "halt", "bring",
@@ -73,7 +80,7 @@ def _split(text: str, start: int, end: int) -> list[FoundDemand]:
 
 
 def _right_to_context(before: str) -> bool:
-    """"the right of workers to strike and to organise": an infinitive list inside a right, not two demands."""
+    """ "the right of workers to strike and to organise": an infinitive list inside a right, not two demands."""
     return bool(regex.search(r"\bright\s+(?:of\s+[\w\s']+?\s+)?to\s+\w+$", before.strip(), _FLAGS))
 
 
@@ -119,7 +126,9 @@ def find_demands(text: str, paragraphs: list[Span]) -> tuple[list[FoundDemand], 
             inline.append(sentence)
     unique: list[FoundDemand] = []
     for demand in found:
-        if not any(similarity(demand.text, other.text) >= 0.8 and abs(len(demand.text) - len(other.text)) < 60 for other in unique):
+        if not any(
+            similarity(demand.text, other.text) >= 0.8 and abs(len(demand.text) - len(other.text)) < 60 for other in unique
+        ):
             unique.append(demand)
     return unique, used
 

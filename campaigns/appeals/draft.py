@@ -95,7 +95,9 @@ def draft_from_source(source: AppealSource) -> AppealDraft:
     for item in registry.items:
         if item.contact:
             excluded.add(fold(item.contact))
-    people, people_marks = find_people(text, story, dates=mentions, reference=reference_date, excluded=excluded, registry=registry)
+    people, people_marks = find_people(
+        text, story, dates=mentions, reference=reference_date, excluded=excluded, registry=registry
+    )
     marks += people_marks
     demands, demand_spans = find_demands(text, story)
     marks += demand_marks(demands)
@@ -120,7 +122,8 @@ def draft_from_source(source: AppealSource) -> AppealDraft:
             "name": item.name,
             "short_name": item.short_name,
             "role": item.role,
-            "country": party_countries.get(fold(item.name)) or (country if item.role in ("issuer", "employer", "authority") else ""),
+            "country": party_countries.get(fold(item.name))
+            or (country if item.role in ("issuer", "employer", "authority") else ""),
             "aliases": [],
             "contact": item.contact,
             "contact_role": item.contact_role,
@@ -172,7 +175,7 @@ def _covers(paragraph: Span, span: Span) -> bool:
 
 
 def _byline(text: str, paras: list[Span], registry: Registry):
-    """"Ainur Kurmanov, President, Workers' Movement of Kazakhstan": the author and the organisation issuing the appeal."""
+    """ "Ainur Kurmanov, President, Workers' Movement of Kazakhstan": the author and the organisation issuing the appeal."""
     for para in paras[:6]:
         value = text[para.start : para.end].strip()
         match = _BYLINE.match(value)
@@ -229,7 +232,9 @@ def _main_country(text: str, paras: list[Span]) -> str:
 def _title(text: str, source: AppealSource, letter: Letter | None, reference) -> tuple[str, Span | None]:
     first_lines = lines(text)[:1]
     if source.title:
-        span = first_lines[0] if first_lines and collapse(text[first_lines[0].start : first_lines[0].end]) == source.title else None
+        span = (
+            first_lines[0] if first_lines and collapse(text[first_lines[0].start : first_lines[0].end]) == source.title else None
+        )
         return collapse(source.title), span
     if letter is not None and letter.address_block is not None:
         block = [collapse(text[s.start : s.end]) for s in lines(text, letter.address_block)]

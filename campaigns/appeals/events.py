@@ -22,7 +22,9 @@ _OPINION = regex.compile(
     r"^(?:Please|You|Share|Click|Sign|Donate|Write|Send|Envíen|Escriba|Por\s+favor)\b",
     regex.IGNORECASE | regex.VERSION1,
 )
-_BACK_REFERENCE = regex.compile(r"^(?:This|These|That|She|He|They|It|His|Her|Their|Ella|Él|Ellos|Ellas|Esto|Он|Она|Они|Это)\b", _FLAGS)
+_BACK_REFERENCE = regex.compile(
+    r"^(?:This|These|That|She|He|They|It|His|Her|Their|Ella|Él|Ellos|Ellas|Esto|Он|Она|Они|Это)\b", _FLAGS
+)
 
 
 @dataclass

@@ -26,7 +26,9 @@ FIELD_NAMES = {
 
 def highlight(text: str, marks: list[Mark]) -> SafeString:
     """Escaped text with nested <mark> elements; a mark that would cross another's end is left out."""
-    ordered = sorted({(m.start, m.end, m.field, m.label) for m in marks if 0 <= m.start < m.end <= len(text)}, key=lambda m: (m[0], -m[1]))
+    ordered = sorted(
+        {(m.start, m.end, m.field, m.label) for m in marks if 0 <= m.start < m.end <= len(text)}, key=lambda m: (m[0], -m[1])
+    )
     opened: list[int] = []  # ends of the marks open at this point
     out: list[str] = []
     pos = 0

@@ -68,7 +68,9 @@ def find_references(text: str) -> list[tuple[str, Span]]:
     for match in REFERENCE.finditer(text, 0, min(len(text), 3000)):
         value = match.group("value").strip()
         if regex.search(r"\d", value):
-            out.append((f"{collapse(match.group('label'))}: {value}", Span(match.start("value"), match.start("value") + len(value))))
+            out.append(
+                (f"{collapse(match.group('label'))}: {value}", Span(match.start("value"), match.start("value") + len(value)))
+            )
     return out
 
 
@@ -78,10 +80,8 @@ def represents(text: str) -> tuple[int | None, Span | None]:
     if not match:
         return None, None
     digits = re.sub(r"[\s,]", "", match.group("number"))
-    if digits.count(".") == 1 and match.group("scale"):
-        number = float(digits)
-    else:
-        number = float(digits.replace(".", ""))
+    # "4.5 million" is a decimal; "45.000" (as much of Europe writes it) is forty-five thousand.
+    number = float(digits) if digits.count(".") == 1 and match.group("scale") else float(digits.replace(".", ""))
     scale = _SCALES.get((match.group("scale") or "").casefold(), 1)
     return int(number * scale), Span(match.start("number"), match.end())
 

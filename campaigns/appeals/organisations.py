@@ -70,7 +70,9 @@ def kind_of(name: str) -> str:
     return "organisation"
 
 
-_TOKEN = regex.compile(rf"(?P<cap>{_WORD})|(?P<low>\p{{Ll}}[\p{{L}}\p{{M}}'’\-]*)|(?P<comma>,)|(?P<space>[ \t\xa0]+)|(?P<nl>\n)", _FLAGS)
+_TOKEN = regex.compile(
+    rf"(?P<cap>{_WORD})|(?P<low>\p{{Ll}}[\p{{L}}\p{{M}}'’\-]*)|(?P<comma>,)|(?P<space>[ \t\xa0]+)|(?P<nl>\n)", _FLAGS
+)
 
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -108,11 +110,13 @@ def _expand(text: str, start: int, end: int, *, left: bool = True, right: bool =
             if kind == "cap":
                 start = s
                 continue
-            if kind == "low" or kind == "comma" and commas:
+            if kind == "low" or (kind == "comma" and commas):
                 if kind == "low" and text[s:e] not in _CONNECTORS:
                     break
                 before = [t for t in tokens[:index] if t[0] not in ("space",)]
-                if not before or before[-1][0] != "cap" and not (before[-1][0] == "low" and text[before[-1][1] : before[-1][2]] in _CONNECTORS):
+                if not before or (
+                    before[-1][0] != "cap" and not (before[-1][0] == "low" and text[before[-1][1] : before[-1][2]] in _CONNECTORS)
+                ):
                     break
                 continue
             break
@@ -130,7 +134,7 @@ def _expand(text: str, start: int, end: int, *, left: bool = True, right: bool =
                 continue
             if kind == "low" and text[s:e] in _CONNECTORS:
                 after = [t for t in tokens[index + 1 :] if t[0] != "space"]
-                if after and (after[0][0] == "cap" or after[0][0] == "low" and text[after[0][1] : after[0][2]] in _CONNECTORS):
+                if after and (after[0][0] == "cap" or (after[0][0] == "low" and text[after[0][1] : after[0][2]] in _CONNECTORS)):
                     continue
             break
     return start, end
@@ -159,7 +163,9 @@ class Registry:
                 return item
         return None
 
-    def add(self, name: str, *, short_name: str = "", role: str = "", span: Span | None = None, kind: str = "") -> FoundOrganisation | None:
+    def add(
+        self, name: str, *, short_name: str = "", role: str = "", span: Span | None = None, kind: str = ""
+    ) -> FoundOrganisation | None:
         name = _clean(name)
         if len(name) < 2 or country_code(name) or name.casefold() in {"the", "mr", "mrs", "dear"}:
             return None
@@ -167,7 +173,9 @@ class Registry:
         if item is None:
             # A shorter form of a name already known ("International Federation of Chemical" of the full ICEM name)
             for other in self.items:
-                if len(name.split()) >= 2 and regex.search(rf"(?:^|[\s,]){regex.escape(fold(name))}(?:$|[\s,])", fold(other.name)):
+                if len(name.split()) >= 2 and regex.search(
+                    rf"(?:^|[\s,]){regex.escape(fold(name))}(?:$|[\s,])", fold(other.name)
+                ):
                     item = other
                     break
         if item is None:
@@ -193,7 +201,9 @@ def find_organisations(text: str, spans: list[Span]) -> Registry:
             if len(_clean(name).split()) >= 2:
                 registry.add(name, short_name=match.group("short"), span=Span(start, match.end()))
         for keyword in _KEYWORDS:
-            for match in regex.finditer(rf"(?<![\p{{L}}]){regex.escape(keyword)}(?![\p{{L}}])", text[span.start : chunk_end], _FLAGS):
+            for match in regex.finditer(
+                rf"(?<![\p{{L}}]){regex.escape(keyword)}(?![\p{{L}}])", text[span.start : chunk_end], _FLAGS
+            ):
                 s, e = span.start + match.start(), span.start + match.end()
                 start, end = _expand(text, s, e)
                 name = _clean(text[start:end])

@@ -46,10 +46,19 @@ _HONORIFIC = regex.compile(
     _FLAGS,
 )
 _SALUTATION_LABEL = regex.compile(r"^(?:Salutation|Saludo|Обращение)\s*:\s*(?P<value>.+)$", _FLAGS)
-_PERSON = regex.compile(r"^\p{Lu}[\p{L}\p{M}'’\-]+(?:\s+(?:(?:de|del|la|van|von|der|da|dos|bin|al)\s+)?\p{Lu}[\p{L}\p{M}'’\-.]*){1,4}$", regex.VERSION1)
+_PERSON = regex.compile(
+    r"^\p{Lu}[\p{L}\p{M}'’\-]+(?:\s+(?:(?:de|del|la|van|von|der|da|dos|bin|al)\s+)?\p{Lu}[\p{L}\p{M}'’\-.]*){1,4}$",
+    regex.VERSION1,
+)
 _CUE_OBJECT_KIND = (
-    (regex.compile(r"\b(?:company|corporation|employer|management|owners?|firm|empresa|compañía|компани\w*)\b", _FLAGS), "company"),
-    (regex.compile(r"\b(?:government|authorities|ministry|gobierno|autoridades|правительств\w*|власт\w*)\b", _FLAGS), "government"),
+    (
+        regex.compile(r"\b(?:company|corporation|employer|management|owners?|firm|empresa|compañía|компани\w*)\b", _FLAGS),
+        "company",
+    ),
+    (
+        regex.compile(r"\b(?:government|authorities|ministry|gobierno|autoridades|правительств\w*|власт\w*)\b", _FLAGS),
+        "government",
+    ),
 )
 
 
@@ -104,14 +113,18 @@ def is_channel_line(text: str, line: Span) -> bool:
     for channel in sorted(channels, key=lambda c: -c.span.start):
         rest = rest[: channel.span.start - line.start] + rest[channel.span.end - line.start :]
     rest = regex.sub(
-        r"(?i)\b(?:by|via|or|and|to|o|y|por|e-?mail|email\s+address|fax|tel|phone|twitter|web)\b|[\p{L}\-./ ]*:|[,;/()\-–.]", " ", rest
+        r"(?i)\b(?:by|via|or|and|to|o|y|por|e-?mail|email\s+address|fax|tel|phone|twitter|web)\b|[\p{L}\-./ ]*:|[,;/()\-–.]",
+        " ",
+        rest,
     )
     return len(rest.split()) <= 1
 
 
 def _strip_labels(value: str) -> str:
     return regex.sub(
-        r"(?i)\b(?:e-?mail(?:\s+address)?|correo(?:\s+electr[óo]nico)?|fax|tel\.?|phone|web(?:\s+form)?|twitter|by)\s*:?\s*$", "", value
+        r"(?i)\b(?:e-?mail(?:\s+address)?|correo(?:\s+electr[óo]nico)?|fax|tel\.?|phone|web(?:\s+form)?|twitter|by)\s*:?\s*$",
+        "",
+        value,
     )
 
 
@@ -248,7 +261,9 @@ def _name_from_cue(party: Party, cue_object: str, *, registry: Registry, issuer_
 def _fill(text: str, party: Party, block_lines: list[Span], *, multiline: bool, registry: Registry) -> None:
     """Name, title, address, salutation and channels of one recipient from its lines."""
     start, end = block_lines[0].start, block_lines[-1].end
-    party.found = [c for c in find_channels(text, start, end) if any(line.start <= c.span.start < line.end for line in block_lines)]
+    party.found = [
+        c for c in find_channels(text, start, end) if any(line.start <= c.span.start < line.end for line in block_lines)
+    ]
     units: list[Span] = []
     for index, line in enumerate(block_lines):
         if is_channel_line(text, line):
@@ -347,7 +362,9 @@ def _finish(text: str, party: Party, *, country: str, out: Parties) -> None:
     channels: list[dict] = []
     if party.postal:
         channels.append({"kind": "postal", "value": party.postal})
-        out.marks.append(Mark(party.postal_span.start, party.postal_span.end, "channel", f"postal address of {party.name} ({_role(party)})"))  # type: ignore[union-attr]
+        out.marks.append(
+            Mark(party.postal_span.start, party.postal_span.end, "channel", f"postal address of {party.name} ({_role(party)})")
+        )  # type: ignore[union-attr]
     for found in party.found:
         item: dict = {"kind": found.kind}
         if found.masked:
@@ -369,9 +386,18 @@ def _finish(text: str, party: Party, *, country: str, out: Parties) -> None:
         out.marks.append(Mark(found.span.start, found.span.end, "channel", f"{what} of {party.name} ({_role(party)})"))
     party.channels = channels
     if party.name_span is not None:
-        out.marks.append(Mark(party.name_span.start, party.name_span.end, "targets" if party.role == "target" else "copy_to", f"{_role(party)}: {party.name}"))
+        out.marks.append(
+            Mark(
+                party.name_span.start,
+                party.name_span.end,
+                "targets" if party.role == "target" else "copy_to",
+                f"{_role(party)}: {party.name}",
+            )
+        )
     if party.salutation_span is not None:
-        out.marks.append(Mark(party.salutation_span.start, party.salutation_span.end, "salutation", f"salutation to {party.name}"))
+        out.marks.append(
+            Mark(party.salutation_span.start, party.salutation_span.end, "salutation", f"salutation to {party.name}")
+        )
 
 
 def _same(a: dict, b: dict) -> bool:

@@ -52,7 +52,9 @@ RANK = {"threatened": 0, "missing": 1, "detained": 2, "charged": 3, "sentenced":
 
 _CAP = r"\p{Lu}[\p{Ll}\p{M}'’\-]+"
 _PARTICLE = r"(?:de|del|de\s+la|van|von|der|da|dos|bin|al|y|ibn)"
-_NAME = regex.compile(rf"(?<![\p{{L}}'’])(?:{_CAP})(?:[ \t]*\n?[ \t]*(?:{_PARTICLE}\s+)?{_CAP}){{1,4}}(?![\p{{L}}])", regex.VERSION1)
+_NAME = regex.compile(
+    rf"(?<![\p{{L}}'’])(?:{_CAP})(?:[ \t]*\n?[ \t]*(?:{_PARTICLE}\s+)?{_CAP}){{1,4}}(?![\p{{L}}])", regex.VERSION1
+)
 _ROLE_WORDS = (
     r"leader|president|secretary|chair\w*|activist|member|lawyer|organi[sz]er|steward|head|worker|journalist|"
     r"defender|dirigente|l[ií]der|presidente|presidenta|secretari[oa]|trabajador[a]?|activista|abogad[oa]|vocero|vocera|"
@@ -81,7 +83,8 @@ _PLACE_BEFORE = regex.compile(
 )
 _PRONOUN_START = regex.compile(r"^(?:He|She|They|His|Her|Their|Él|Ella|Ellos|Ellas|Он|Она|Они)\b", regex.VERSION1)
 _AGE = regex.compile(
-    r"^,?\s*(?:(?P<a1>\d{1,3})\s*-?\s*years?[- ]old|(?P<a2>\d{1,3})\s*,|aged\s+(?P<a3>\d{1,3})|de\s+(?P<a4>\d{1,3})\s+años)\s*,?\s*",
+    r"^,?\s*(?:(?P<a1>\d{1,3})\s*-?\s*years?[- ]old|(?P<a2>\d{1,3})\s*,|aged\s+(?P<a3>\d{1,3})|"
+    r"de\s+(?P<a4>\d{1,3})\s+años)\s*,?\s*",
     _FLAGS,
 )
 _ROLE_AFTER = regex.compile(
@@ -147,7 +150,9 @@ def _names(text: str, span: Span, *, excluded: set[str], registry: Registry) -> 
         name = tidy_name(text[s:e])
         if _PLACE_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
             continue  # "en el municipio de La Jagua de Ibirico"
-        if _rejected(text, s, e, name, excluded=excluded, quoted=[(span.start + a, span.start + b) for a, b in quoted], org_spans=org_spans):
+        if _rejected(
+            text, s, e, name, excluded=excluded, quoted=[(span.start + a, span.start + b) for a, b in quoted], org_spans=org_spans
+        ):
             continue
         out.append((name, Span(s, e)))
     for match in _SINGLE_NAME.finditer(text, span.start, span.end):
@@ -190,7 +195,11 @@ def _role_and_age(text: str, name_span: Span, sentence: Span) -> tuple[str, int 
             rest = "," + after[comma_age.end() - 1 + m.end() :] if after.lstrip().startswith(",") else after[m.end() :]
             rest = rest if rest.lstrip().startswith(",") else ", " + rest
     m = _ROLE_AFTER.match(rest)
-    if m and m.group("role")[:1].islower() and not regex.match(r"(?:and|but|or|who|which|whose|while|y|que|quien|pero)\b", m.group("role")):
+    if (
+        m
+        and m.group("role")[:1].islower()
+        and not regex.match(r"(?:and|but|or|who|which|whose|while|y|que|quien|pero)\b", m.group("role"))
+    ):
         role = m.group("role")
     if not role:
         before = text[max(sentence.start, name_span.start - 120) : name_span.start]

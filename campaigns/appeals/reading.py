@@ -184,7 +184,7 @@ def _page_text(page) -> str:
     """A page's text; layout mode keeps the blank line between paragraphs (and side-by-side signatures)."""
     try:
         text = page.extract_text(extraction_mode="layout") or ""
-    except Exception:  # noqa: BLE001 - layout mode fails on some malformed pages; plain mode still reads them
+    except Exception:
         text = page.extract_text() or ""
     lines = [line.rstrip() for line in text.split("\n")]
     indent = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)

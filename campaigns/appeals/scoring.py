@@ -81,11 +81,17 @@ def _names(role: str) -> Callable[[dict], list[tuple[Any, str]]]:
 
 
 def _people(document: dict) -> list[tuple[Any, str]]:
-    return [((fold(p.get("name") or ""), p.get("status") or "threatened"), f"{p.get('name')} ({p.get('status')})") for p in document.get("people") or []]
+    return [
+        ((fold(p.get("name") or ""), p.get("status") or "threatened"), f"{p.get('name')} ({p.get('status')})")
+        for p in document.get("people") or []
+    ]
 
 
 def _events(document: dict) -> list[tuple[Any, str]]:
-    return [((e.get("date") or None, e.get("text") or ""), f"{e.get('date') or 'undated'}: {(e.get('text') or '')[:70]}") for e in document.get("events") or []]
+    return [
+        ((e.get("date") or None, e.get("text") or ""), f"{e.get('date') or 'undated'}: {(e.get('text') or '')[:70]}")
+        for e in document.get("events") or []
+    ]
 
 
 def _demands(document: dict) -> list[tuple[Any, str]]:
@@ -161,5 +167,7 @@ def table(rows: list[tuple[str, dict[str, FieldScore]]]) -> str:
             totals[name].extracted += scores[name].extracted
             totals[name].expected += scores[name].expected
     if len(rows) > 1:
-        out.append(f"{'all cases (micro-average)':<34}" + "".join(f"{s.precision:>9.2f} {s.recall:>5.2f} " for s in totals.values()))
+        out.append(
+            f"{'all cases (micro-average)':<34}" + "".join(f"{s.precision:>9.2f} {s.recall:>5.2f} " for s in totals.values())
+        )
     return "\n".join(out)

@@ -32,7 +32,7 @@ _SENTENCE_END = regex.compile(r"""[.!?;]["'”’»)]*(?=\s+["'“‘«(¡¿]?[\
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "st", "no", "nos", "tel", "fax", "e.g", "i.e", "etc", "vs", "jr", "sr", "sra", "srta",
     "h.e", "prof", "gen", "gov", "rep", "sen", "hon", "rev", "co", "inc", "ltd", "dept", "av", "avda", "apt", "d.c",
-    "p.o", "ul", "pr", "g", "ref", "cra", "no", "n", "art", "fig", "vol", "op", "ed",
+    "p.o", "ul", "pr", "g", "ref", "cra", "n", "art", "fig", "vol", "op", "ed",
 }  # fmt: skip
 
 
@@ -102,7 +102,7 @@ _STOPWORDS = set(
     """a an the and or of to in on at by for from with as is are was were be been has have had that this these those
     it its his her their they them he she we our you your i not no but into over after before than then there which who
     whom whose all any also very more most such de la el los las y o en del al por para con que se su sus un una
-    le les des du et pour dans""".split()
+    le les des du et pour dans""".split()  # noqa: SIM905 - a list of words reads best as words
 )
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ised", "ized", "ises", "izes", "ise", "ize", "ed", "es", "s", "e")
 

@@ -13,7 +13,9 @@ from ._base import DocumentCommand
 
 
 class Command(DocumentCommand):
-    help = "Turn an appeal into a draft campaign. FILE: plain text (any common encoding), HTML, PDF or .eml; '-' for standard input."
+    help = (
+        "Turn an appeal into a draft campaign. FILE: plain text (any common encoding), HTML, PDF or .eml; '-' for standard input."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE")
