@@ -26,7 +26,7 @@ class AppealForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         upload = data.get("file")
         if upload is not None and upload.size > max_bytes():
             limit = max_bytes() / 1024 / 1024
@@ -50,7 +50,9 @@ class DraftForm(forms.Form):
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = organisations if organisations is not None else Organisation.objects.none()
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = organisations if organisations is not None else Organisation.objects.none()
 
     def clean_document(self) -> dict:
         try:

@@ -90,9 +90,9 @@ def appeal_import_save(request: HttpRequest) -> HttpResponse:
     organisations = _organisations(request)
     data, _ = _post(request)
     if data is None:
-        form = AppealForm()
-        form.add_error(None, f"the draft is over the limit of {max_bytes() / 1024 / 1024:.1f} MB.")
-        return render(request, TEMPLATES + "import.html", {"form": form}, status=400)
+        too_big = AppealForm()
+        too_big.add_error(None, f"the draft is over the limit of {max_bytes() / 1024 / 1024:.1f} MB.")
+        return render(request, TEMPLATES + "import.html", {"form": too_big}, status=400)
     form = DraftForm(data, organisations=organisations)
     source = data.get("source", "")
     if form.is_valid():

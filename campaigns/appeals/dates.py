@@ -104,7 +104,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
             month = int(groups["mn"]) if groups.get("mn") else month_names().get(str(groups.get("m") or "").casefold())
             year = int(groups["y"]) if groups.get("y") else None
             day_texts = re.findall(r"\d+", groups["ds"]) if groups.get("ds") else [None]
-            mentions = []
+            mentions: list[DateMention] = []
             for day_text in day_texts:
                 day = int(day_text) if day_text else None
                 if not _valid(year, month, day):

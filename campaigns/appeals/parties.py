@@ -269,13 +269,12 @@ def _fill(text: str, party: Party, block_lines: list[Span], *, multiline: bool, 
         if is_channel_line(text, line):
             continue
         value = text[line.start : line.end]
-        salutation = _SALUTATION_LABEL.match(value) or (SALUTATION.match(value) if not multiline or index else None)
-        if _SALUTATION_LABEL.match(value):
-            m = _SALUTATION_LABEL.match(value)
-            party.salutation = m.group("value").strip().rstrip(",")
-            party.salutation_span = Span(line.start + m.start("value"), line.end)
+        labelled = _SALUTATION_LABEL.match(value)
+        if labelled:  # "Salutation: Dear Secretary"
+            party.salutation = labelled.group("value").strip().rstrip(",")
+            party.salutation_span = Span(line.start + labelled.start("value"), line.end)
             continue
-        if salutation and SALUTATION.match(value) and index:
+        if index and SALUTATION.match(value):  # "Dear Minister," under the address
             party.salutation = value.strip().rstrip(",")
             party.salutation_span = line
             continue
@@ -360,11 +359,10 @@ def _finish(text: str, party: Party, *, country: str, out: Parties) -> None:
     if not party.country:
         party.country = _country_from_numbers(party.found, country) or country
     channels: list[dict] = []
-    if party.postal:
+    if party.postal and party.postal_span is not None:
         channels.append({"kind": "postal", "value": party.postal})
-        out.marks.append(
-            Mark(party.postal_span.start, party.postal_span.end, "channel", f"postal address of {party.name} ({_role(party)})")
-        )  # type: ignore[union-attr]
+        span = party.postal_span
+        out.marks.append(Mark(span.start, span.end, "channel", f"postal address of {party.name} ({_role(party)})"))
     for found in party.found:
         item: dict = {"kind": found.kind}
         if found.masked:

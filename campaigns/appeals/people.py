@@ -123,7 +123,8 @@ class FoundPerson:
 
 
 def _cues(sentence: str) -> list[tuple[str, int, int]]:
-    found, used = [], []
+    found: list[tuple[str, int, int]] = []
+    used: list[tuple[int, int]] = []
     for status, pattern in STATUS_CUES:
         for match in pattern.finditer(sentence):
             if any(match.start() < e and s < match.end() for s, e in used):
@@ -264,7 +265,7 @@ def find_people(
                     chosen = [min(cues, key=lambda c: _distance(c, span.start - sentence.start, span.end - sentence.start))]
                 for status, cue_start, cue_end in sorted(chosen, key=lambda c: RANK[c[0]]):
                     date = _date_of(cues, (status, cue_start, cue_end), sentence_dates, sentence.start)
-                    _add_history(person, status, date and str(resolve(date, reference)), collapse(value))
+                    _add_history(person, status, str(resolve(date, reference)) if date else None, collapse(value))
                     marks.append(Mark(sentence.start + cue_start, sentence.start + cue_end, "people", f"{status}: {person.name}"))
                 if not person.details:
                     person.details = collapse(value)[:500]

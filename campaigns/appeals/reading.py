@@ -272,13 +272,10 @@ def html_to_text(html: str | bytes) -> tuple[str, str, str]:
     return text.strip() + "\n", title, description
 
 
-def _read_html(data: bytes, *, declared: str | None = None) -> AppealSource:
+def _read_html(data: bytes) -> AppealSource:
     if _is_binary(data):
         raise AppealReadError("the file is not text, HTML, PDF or an e-mail (it looks like binary data).")
-    markup: str | bytes = data
-    if declared:
-        markup, _ = decode(data, declared=declared)
-    text, title, description = html_to_text(markup)
+    text, title, description = html_to_text(data)  # Beautiful Soup reads the page's declared charset
     return AppealSource(text=text, kind="html", title=title, summary=description)
 
 
