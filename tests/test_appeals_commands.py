@@ -125,6 +125,7 @@ def test_score_appeals_prints_a_row_per_case_and_the_average():
         "000_5746010bd4fc8c14.txt",
         "004_8067bee6afad8926.txt",
         "es-llamamiento-cesar.txt",
+        "ru-prizyv-zhanaozen.txt",
         "ua-port-workers.html",
         "union-letter-mersin.eml",
         "all",

@@ -369,3 +369,20 @@ def test_sentences_do_not_break_after_abbreviations_and_similarity_ignores_word_
         "H.E. Mr Yıldırım replied.",
     ]
     assert similarity("Nationalise the Irtyishskii Foundry", "the nationalisation of the foundry") == 1.0
+
+
+def test_russian_pronouns_and_a_name_in_another_case_are_the_same_person():
+    text = (
+        "27 сентября был задержан председатель Ерлан Бекмуханов. Ему предъявлено обвинение.\n\n"
+        "Требуем освободить Ерлана Бекмуханова.\n\n"
+        "Неизвестные напали на Айгуль Тажибаеву. Ей угрожают расправой."
+    )
+    people = _people(text, dt.date(2023, 10, 3))
+    assert [(p[0], p[3], p[4]) for p in people] == [
+        ("Ерлан Бекмуханов", "charged", [("2023-09-27", "detained"), (None, "charged")]),
+        ("Айгуль Тажибаеву", "threatened", [(None, "threatened")]),  # kept as written: no morphology here
+    ]
+    assert _demands("с требованием повысить заработную плату и восстановить уволенных товарищей.") == [
+        "Повысить заработную плату",
+        "Восстановить уволенных товарищей",
+    ]

@@ -22,7 +22,7 @@ _INLINE = regex.compile(
     rf"|\bdemand(?:s|ed|ing)?(?!\s+(?:of|for|from|by|was|were|is|are)\b)\s+(?:that\s+)?(?:(?:the|their|its)\s+(?:employer|company|management|government|authorities)\s+(?:to\s+|should\s+))?(?P<what2>.+)$"
     rf"|\bcall(?:s|ing)?\s+for\s+(?P<what3>.+)$"
     r"|\b(?:exig(?:imos|ir|en|e|iendo)|pedimos|solicitamos|reclamamos|exhortamos\s+a\s+\S+(?:\s+\S+)?\s+a|instamos\s+a\s+\S+(?:\s+\S+)?\s+a)\s+(?:que\s+)?(?P<what4>.+)$"
-    r"|\bтребу\w+\s+(?P<what5>.+)$",
+    r"|\b(?:требу\w+|с\s+требованием)\s+(?P<what5>.+)$",
     _FLAGS | regex.DOTALL,
 )
 _LIST_CUE = regex.compile(
@@ -43,7 +43,7 @@ VERBS = (
     "abandon", "cancel", "annul", "overturn", "liberar", "garantizar", "investigar", "sancionar", "respetar", "reintegrar",
 )  # fmt: skip
 _SPLIT = regex.compile(
-    rf"(?:,\s*(?:and\s+)?(?:to\s+)?|;\s*(?:and\s+)?|\s+and\s+(?:to\s+)?)(?=(?:{'|'.join(VERBS)})\b)|\s+and\s+(?=the\s+\p{{Ll}})|\s+y\s+(?=(?:el|la|los|las)\s+\p{{Ll}})",
+    rf"(?:,\s*(?:and\s+)?(?:to\s+)?|;\s*(?:and\s+)?|\s+and\s+(?:to\s+)?)(?=(?:{'|'.join(VERBS)})\b)|\s+and\s+(?=the\s+\p{{Ll}})|\s+y\s+(?=(?:el|la|los|las)\s+\p{{Ll}})|\s+и\s+(?=\p{{L}}+ть\b)",
     _FLAGS,
 )
 _TRAILING = regex.compile(r"(?:[\s.;,:]+|\s+(?:as\s+soon\s+as\s+possible|immediately))$", _FLAGS)

@@ -23,7 +23,8 @@ _OPINION = regex.compile(
     regex.IGNORECASE | regex.VERSION1,
 )
 _BACK_REFERENCE = regex.compile(
-    r"^(?:This|These|That|She|He|They|It|His|Her|Their|Ella|Él|Ellos|Ellas|Esto|Он|Она|Они|Это)\b", _FLAGS
+    r"^(?:This|These|That|She|He|They|It|His|Her|Their|Him|Ella|Él|Ellos|Ellas|Esto|Le|Les|Он|Она|Они|Это|Ему|Ей|Его|Её|Им|Их)\b",
+    _FLAGS,
 )
 
 

@@ -117,7 +117,7 @@ def is_channel_line(text: str, line: Span) -> bool:
         " ",
         rest,
     )
-    return len(rest.split()) <= 1
+    return not rest.split()
 
 
 def _strip_labels(value: str) -> str:

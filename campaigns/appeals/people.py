@@ -24,7 +24,8 @@ STATUS_CUES: list[tuple[str, regex.Pattern]] = [
             r"threat(?:s|ened)?\s+(?:to|of|with)\s+(?:arrest|detain|detention|imprison\w*|prosecut\w*|death|kill|dismiss\w*)\w*|"
             r"threats?\s+to\s+\w+|facing\s+(?:imminent\s+)?(?:arrest|prosecution|charges|detention|jail)|"
             r"faces?\s+(?:imminent\s+)?(?:arrest|detention)|risk\s+of\s+(?:arrest|detention|torture)|death\s+threats?|threatened|"
-            r"harass(?:ed|ment)|intimidated|amenazad[oa]s?|amenazas?|amenazó|угроз\w*|угрожа\w*",
+            r"harass(?:ed|ment)|intimidated|beaten|attacked|assaulted|amenazad[oa]s?|amenazas?|amenazó|golpead[oa]s?|"
+            r"угроз\w*|угрожа\w*|избит\w*|избил\w*|напал\w*",
         ),
         (
             "killed",
@@ -81,7 +82,9 @@ _PLACE_BEFORE = regex.compile(
     r"town\s+of|village\s+of|outskirts\s+of)\s+(?:the\s+|el\s+|la\s+|los\s+|las\s+)?)$",
     _FLAGS,
 )
-_PRONOUN_START = regex.compile(r"^(?:He|She|They|His|Her|Their|Él|Ella|Ellos|Ellas|Он|Она|Они)\b", regex.VERSION1)
+_PRONOUN_START = regex.compile(
+    r"^(?:He|She|They|His|Her|Their|Him|Él|Ella|Ellos|Ellas|Le|Les|Он|Она|Они|Ему|Ей|Его|Её|Ее|Им|Их)\b", regex.VERSION1
+)
 _AGE = regex.compile(
     r"^,?\s*(?:(?P<a1>\d{1,3})\s*-?\s*years?[- ]old|(?P<a2>\d{1,3})\s*,|aged\s+(?P<a3>\d{1,3})|"
     r"de\s+(?P<a4>\d{1,3})\s+años)\s*,?\s*",
@@ -231,12 +234,15 @@ def find_people(
     marks: list[Mark] = []
     order = 0
     for paragraph in spans:
-        previous: list[str] = []
+        previous_names: list[str] = []
         for sentence in sentences(text, paragraph):
             value = text[sentence.start : sentence.end]
             cues = _cues(value)
             names = _names(text, sentence, excluded=excluded, registry=registry)
             keys = []
+            if not names and cues and previous_names and _PRONOUN_START.match(value):
+                names = [(name, Span(sentence.start, sentence.start)) for name in previous_names]
+            previous_names = [name for name, _ in names]
             for name, span in names:
                 person = _person(people, name)
                 if person is None and not cues:
@@ -250,13 +256,10 @@ def find_people(
                 person.role = person.role or role
                 person.age = person.age if person.age is not None else age
                 keys.append((fold(person.name), span))
-            if not keys and cues and previous and _PRONOUN_START.match(value):
-                keys = [(key, Span(sentence.start, sentence.start)) for key in previous]
             if not cues or not keys:
-                previous = [k for k, _ in keys] or previous
                 continue
             sentence_dates = [d for d in dates if sentence.start <= d.start < sentence.end]
-            pronoun = not names
+            pronoun = all(span.end == span.start for _, span in keys)
             for key, span in keys:
                 person = people[key]
                 if len(keys) == 1 or pronoun:
@@ -269,7 +272,6 @@ def find_people(
                     marks.append(Mark(sentence.start + cue_start, sentence.start + cue_end, "people", f"{status}: {person.name}"))
                 if not person.details:
                     person.details = collapse(value)[:500]
-            previous = [k for k, _ in keys]
     found_people = [p for p in people.values() if p.history]
     for person in found_people:
         for span in person.spans:
@@ -286,7 +288,21 @@ def _person(people: dict[str, FoundPerson], name: str) -> FoundPerson | None:
         # "Luis Alberto" after "Luis Alberto Mendoza Ríos"
         if fold(other.name).startswith(key + " ") or key.startswith(fold(other.name) + " "):
             return other
+        if _inflected(key, fold(other.name)):
+            return other
     return None
+
+
+def _inflected(a: str, b: str) -> bool:
+    """The same name in another grammatical case ("Ерлана Бекмуханова" is "Ерлан Бекмуханов")."""
+    words_a, words_b = a.split(), b.split()
+    if len(words_a) != len(words_b):
+        return False
+    for x, y in zip(words_a, words_b, strict=True):
+        short, long = sorted((x, y), key=len)
+        if len(short) < 4 or abs(len(x) - len(y)) > 2 or not long.startswith(short[:-1]):
+            return False
+    return True
 
 
 def _distance(cue: tuple[str, int, int], start: int, end: int) -> int:
