@@ -115,6 +115,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="solidarity.localhost")
 
+# Appeal import (manage.py import_appeal, /organise/import/): the largest file or pasted text read.
+APPEAL_MAX_BYTES = env.int("APPEAL_MAX_BYTES", default=5 * 1024 * 1024)
+# Pasted text arrives as a form field: let it be as large as an uploaded file may be.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, APPEAL_MAX_BYTES + 65_536)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
