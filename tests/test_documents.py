@@ -187,3 +187,12 @@ def test_reloading_an_edited_document_updates_rows_in_place():
     assert target.salutation == "Dear Board"
     assert fax.label == "head office"  # the same row, updated
     assert campaign.people.get(name="Ivan Bulgakov").status == "detained"
+
+
+@pytest.mark.django_db
+def test_a_document_fills_in_but_never_overwrites_a_shared_organisation():
+    m.Organisation.objects.create(name="Committee for a Workers' International", short_name="CWI-UK")
+    m.Organisation.objects.create(name="Kazakhmys")
+    campaign_document_load(document=_seed_documents()[0])
+    assert m.Organisation.objects.get(name="Committee for a Workers' International").short_name == "CWI-UK"
+    assert m.Organisation.objects.get(name="Kazakhmys").country == "KZ"  # was blank: filled in

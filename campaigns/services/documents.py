@@ -51,8 +51,13 @@ def _save(row: models.Model | None, model: type[models.Model], fields: dict, **p
 
 
 def _organisation(name: str, **details) -> m.Organisation:
+    """The organisation of that name, created if new.
+
+    Organisations are shared between campaigns and their owners, so a document may fill in what an
+    existing organisation lacks but never overwrites what is already set.
+    """
     organisation, _ = m.Organisation.objects.get_or_create(name=name)
-    changed = [k for k, v in details.items() if v and getattr(organisation, k) != v]
+    changed = [k for k, v in details.items() if v and not getattr(organisation, k)]
     for key in changed:
         setattr(organisation, key, details[key])
     if changed:
