@@ -11,5 +11,6 @@ admin.site.index_title = "Campaigns and actions"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
+    path("unsubscribe/", include("campaigns.urls_unsubscribe")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
