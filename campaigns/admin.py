@@ -202,7 +202,7 @@ class DeliveryAdmin(ScopedToCampaignMixin, admin.ModelAdmin):
     """The outbox: what was sent, what waits (and until when), what failed and why; queue depth on top."""
 
     list_display = ["created", "subject", "recipient", "state", "attempts", "purpose", "not_before", "sent_at", "error"]
-    list_filter = ["state", "purpose", "campaign"]
+    list_filter = ["state", "purpose", ("campaign", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["subject", "recipient", "last_error"]
     readonly_fields = [f.name for f in m.Delivery._meta.fields]
     actions = ["queue_again"]

@@ -31,7 +31,8 @@ def test_organiser_sees_their_outbox_with_its_queue_and_failures(client, organis
     make(campaign, "later", "queued", not_before=timezone.now() + dt.timedelta(hours=1))
     make(campaign, "done", "sent")
     make(campaign, "bounced", "failed", last_error="SMTP 550 No such mailbox")
-    make(CampaignFactory(), "theirs", "failed", last_error="not for our eyes")
+    theirs = CampaignFactory(title="Another federation's draft", status="draft")
+    make(theirs, "theirs", "failed", last_error="not for our eyes")
     Delivery.objects.create(to=["digest@example.org"], subject="digest", body=".", state="sent")  # no campaign
     client.force_login(organiser)
     with django_assert_max_num_queries(10):
@@ -42,6 +43,7 @@ def test_organiser_sees_their_outbox_with_its_queue_and_failures(client, organis
     assert "1 of the queued wait for their time" in html and "waiting since 30" in html
     assert "SMTP 550 No such mailbox" in html
     assert "theirs" not in html and "not for our eyes" not in html and "digest" not in html
+    assert "Another federation" not in html, "not even in the campaign filter"
     assert "Broker (Redis)" not in html, "the broker is the operators' business"
 
 
