@@ -14,9 +14,10 @@ How a message travels:
 
 Exactly once? A redelivered or re-published task finds the row no longer claimable and does
 nothing. One window is left: a worker killed after the SMTP server accepted the message (its 250
-after DATA) and before the row is marked sent. The lease then expires and the message is sent
-again: at most one duplicate per message caught in that window, with the same Message-ID, so
-mail software can fold the two. No protocol closes that window without the receiver's help.
+after DATA) and before the row is marked sent (it is marked before QUIT, so the window is one
+UPDATE long). The lease then expires and the message is sent again: one duplicate for each
+message a kill catches there, with the same Message-ID, so mail software can fold the two. No
+protocol closes that window without the receiver's help.
 """
 
 from __future__ import annotations
