@@ -57,6 +57,13 @@ def test_dedupe_key_queues_one_delivery(db, django_capture_on_commit_callbacks):
     assert first.pk == second.pk and len(mail.outbox) == 1
 
 
+def test_a_long_or_broken_subject_becomes_one_line_that_fits(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = delivery_queue(to=["a@example.org"], subject="Free\nthem  " + "x" * 400, body=".")
+    delivery.refresh_from_db()
+    assert delivery.state == "sent" and delivery.subject == ("Free them " + "x" * 400)[:300]
+
+
 def test_a_message_needs_an_address(db):
     with pytest.raises(ValidationError) as info:
         delivery_queue(to=[], subject="Stop", body="Now.")

@@ -133,7 +133,8 @@ def delivery_queue(
                 to=list(to),
                 cc=list(cc),
                 reply_to=list(reply_to),
-                subject=subject,
+                # One line (a newline would be refused as header injection), and what the row holds.
+                subject=" ".join(subject.split())[: Delivery._meta.get_field("subject").max_length],
                 body=body,
                 action=action,
                 campaign=campaign or (action.campaign if action else None),
