@@ -26,7 +26,8 @@ def beat_schedule() -> dict:
         "delivery-sweep": {
             "task": "campaigns.sweep_deliveries",
             "schedule": settings.DELIVERY_SWEEP_SECONDS,
-            "options": {"expires": settings.DELIVERY_SWEEP_SECONDS},
+            # Late is fine (a worker busy or reconnecting); a pile of them after an outage is not.
+            "options": {"expires": 5 * settings.DELIVERY_SWEEP_SECONDS},
         },
         # Supporters who asked for news, REMINDER_DAYS_BEFORE_DEADLINE days before a deadline.
         "deadline-reminders": {

@@ -43,13 +43,13 @@ WORKER_ENV = {
 }
 
 
-def wait_until(predicate: Callable[[], object], *, timeout: float, what: str, interval: float = 0.05) -> None:
+def wait_until(predicate: Callable[[], object], *, timeout: float, what: str | Callable[[], str], interval: float = 0.05) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(interval)
-    raise AssertionError(f"gave up after {timeout} s waiting for {what}")
+    raise AssertionError(f"gave up after {timeout} s waiting for {what() if callable(what) else what}")
 
 
 def report(line: str) -> None:
@@ -211,3 +211,6 @@ def start_worker(database_url, broker, smtp_server, tmp_path, settings) -> Itera
     yield start
     for worker in workers:
         worker.stop()
+        # Shown by pytest only when the test failed: what the worker saw.
+        print(f"--- {worker.name} log (last 200 lines) ---")
+        print("\n".join(worker.log.read_text().splitlines()[-200:]))

@@ -10,9 +10,12 @@ from __future__ import annotations
 import itertools
 import os
 import time
+from collections import Counter
+from collections.abc import Callable
 
 import pytest
 from django.db.models import Max, Sum
+from django.utils import timezone
 
 from campaigns.models import Delivery
 from campaigns.services.delivery import delivery_queue
@@ -38,6 +41,18 @@ def burst(count: int, *, start: int = 0, label: str = "burst") -> list[int]:
 
 def all_sent(ids: list[int]) -> bool:
     return Delivery.objects.filter(pk__in=ids, state=Delivery.State.SENT).count() == len(ids)
+
+
+def unsent(ids: list[int]) -> Callable[[], str]:
+    """For a timeout's message: what the deliveries not sent look like."""
+
+    def describe() -> str:
+        rows = Delivery.objects.filter(pk__in=ids).exclude(state=Delivery.State.SENT)
+        states = Counter(rows.values_list("state", flat=True))
+        sample = list(rows.values("pk", "state", "attempts", "not_before", "claimed_at", "last_error")[:5])
+        return f"every delivery to be sent; not sent: {dict(states)}, e.g. {sample} (now {timezone.now()})"
+
+    return describe
 
 
 def tally(smtp_server, ids: list[int]) -> dict[str, int]:
@@ -78,7 +93,7 @@ def test_worker_killed_with_sigkill_mid_burst(start_worker, smtp_server):
     smtp_server.handler.holding.clear()
     killed = time.monotonic()
     start_worker()
-    wait_until(lambda: all_sent(ids), timeout=60, what="every delivery to be sent after the restart")
+    wait_until(lambda: all_sent(ids), timeout=60, what=unsent(ids))
     recovered = time.monotonic()
     figures = check_exactly_once(smtp_server, ids)
     attempts = Delivery.objects.filter(pk__in=ids).aggregate(total=Sum("attempts"), most=Max("attempts"))
@@ -103,7 +118,7 @@ def test_worker_killed_at_an_arbitrary_moment(start_worker, smtp_server, run):
     in_flight = Delivery.objects.filter(pk__in=ids, state=Delivery.State.SENDING).count()
     killed = time.monotonic()
     start_worker()
-    wait_until(lambda: all_sent(ids), timeout=60, what="every delivery to be sent after the restart")
+    wait_until(lambda: all_sent(ids), timeout=60, what=unsent(ids))
     recovered = time.monotonic()
     time.sleep(1.5)
     figures = tally(smtp_server, ids)
@@ -130,7 +145,7 @@ def test_redis_restarted_mid_burst(start_worker, smtp_server, broker):
     broker.start()
     up = time.monotonic()
     waiting = Delivery.objects.filter(pk__in=ids, state=Delivery.State.QUEUED).count()
-    wait_until(lambda: all_sent(ids), timeout=60, what="every delivery to be sent after Redis came back")
+    wait_until(lambda: all_sent(ids), timeout=60, what=unsent(ids))
     recovered = time.monotonic()
     figures = check_exactly_once(smtp_server, ids)
     report(
@@ -163,7 +178,7 @@ def test_smtp_server_refusing_for_a_while(start_worker, smtp_server):
     refused_for = time.monotonic() - began
     smtp_server.handler.refusing = False
     accepting = time.monotonic()
-    wait_until(lambda: all_sent(ids), timeout=60, what="every delivery to be sent once the server accepts")
+    wait_until(lambda: all_sent(ids), timeout=60, what=unsent(ids))
     recovered = time.monotonic()
     figures = check_exactly_once(smtp_server, ids)
     attempts = Delivery.objects.filter(pk__in=ids).aggregate(total=Sum("attempts"), most=Max("attempts"))
@@ -183,7 +198,7 @@ def test_throttle_drains_mail_to_one_address_at_its_pace(start_worker, smtp_serv
         for i in range(each)
         for address in ("info@kazakhmys.example", "akim@vko.example")
     ]
-    wait_until(lambda: all_sent(ids), timeout=60, what="the throttled mail to drain")
+    wait_until(lambda: all_sent(ids), timeout=60, what=unsent(ids))
     figures = check_exactly_once(smtp_server, ids)
     gaps = []
     for address in ("info@kazakhmys.example", "akim@vko.example"):
