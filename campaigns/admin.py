@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import nested_admin
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 
 from . import models as m
 from .permissions import campaigns_managed_by, organisations_for_user
+from .selectors.delivery import delivery_status
+from .services.delivery import delivery_requeue
 
 
 class ScopedToCampaignAdmin(admin.ModelAdmin):
@@ -154,7 +156,7 @@ class SignatoryInline(admin.TabularInline):
 @admin.register(m.Action)
 class ActionAdmin(ScopedToCampaignAdmin):
     list_display = ["date", "kind", "campaign", "by", "represents", "via", "created"]
-    list_filter = ["kind", "via", "date", "campaign"]
+    list_filter = ["kind", "via", "date", ("campaign", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["reference", "subject", "text", "campaign__title", "organisations__name"]
     list_select_related = ["campaign", "supporter"]
     autocomplete_fields = ["organisations"]
@@ -184,7 +186,7 @@ class ActionAdmin(ScopedToCampaignAdmin):
 @admin.register(m.Response)
 class ResponseAdmin(ScopedToCampaignAdmin):
     list_display = ["date", "target", "classification", "campaign", "channel"]
-    list_filter = ["classification", "campaign"]
+    list_filter = ["classification", ("campaign", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["summary", "reading", "target__name"]
     list_select_related = ["target", "campaign"]
     fields = ["campaign", "target", "action", ("date", "channel"), "classification", "summary", "reading"]
@@ -197,13 +199,37 @@ class ResponseAdmin(ScopedToCampaignAdmin):
 
 @admin.register(m.Delivery)
 class DeliveryAdmin(ScopedToCampaignAdmin):
-    list_display = ["created", "subject", "state", "attempts", "purpose", "sent_at"]
-    list_filter = ["state", "purpose"]
-    search_fields = ["subject", "last_error"]
+    """The outbox: what was sent, what waits (and until when), what failed and why; queue depth on top."""
+
+    list_display = ["created", "subject", "recipient", "state", "attempts", "purpose", "not_before", "sent_at", "error"]
+    list_filter = ["state", "purpose", ("campaign", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["subject", "recipient", "last_error"]
     readonly_fields = [f.name for f in m.Delivery._meta.fields]
+    actions = ["queue_again"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def get_queryset(self, request):
+        if request.user.is_superuser:  # also mail that belongs to no campaign: digests to organisers
+            return admin.ModelAdmin.get_queryset(self, request)
+        return super().get_queryset(request)
+
+    @admin.display(description="last error")
+    def error(self, obj: m.Delivery) -> str:
+        return obj.last_error[:120]
+
+    @admin.action(description="Queue the selected failed deliveries again", permissions=["view"])
+    def queue_again(self, request, queryset):
+        requeued = sum(delivery_requeue(delivery=d) for d in queryset.filter(state=m.Delivery.State.FAILED))
+        self.message_user(request, f"{requeued} deliveries queued again.", messages.SUCCESS if requeued else messages.WARNING)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "delivery_status": delivery_status(deliveries=self.get_queryset(request), with_broker=request.user.is_superuser),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
 
 
 @admin.register(m.Supporter)

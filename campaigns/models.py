@@ -463,6 +463,13 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     not_before = models.DateTimeField(default=timezone.now, help_text="Throttling: not sent before this time.")
+    recipient = models.CharField(
+        max_length=254, blank=True, editable=False, help_text="The first address in To, lower-cased: what throttling counts."
+    )
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last attempt began; a row sending for longer than the lease is queued again."
+    )
+    headers = models.JSONField(default=dict, blank=True, help_text="Extra headers, e.g. List-Unsubscribe.")
     message_id = models.CharField(max_length=300, blank=True)
     dedupe_key = models.CharField(
         max_length=200,
@@ -477,7 +484,10 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         verbose_name_plural = "deliveries"
-        indexes = [models.Index(fields=["state", "not_before"], name="delivery_state_due")]
+        indexes = [
+            models.Index(fields=["state", "not_before"], name="delivery_state_due"),
+            models.Index(fields=["recipient", "not_before"], name="delivery_recipient_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)} ({self.state})"

@@ -1,11 +1,56 @@
-"""The Celery application; configured from Django settings (CELERY_* names)."""
+"""The Celery application, configured from Django settings (CELERY_* names), and the beat schedule.
+
+Start a worker and beat with `make worker` and `make beat` (README: "Run it on PostgreSQL and Redis").
+"""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("solidarity")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def beat_schedule() -> dict:
+    """Everything that runs on a schedule, in one place. Each task is idempotent (dedupe keys),
+    so an extra or late run sends nothing twice; `expires` drops runs a stopped worker piled up."""
+    from django.conf import settings
+
+    hourly = 3600
+    return {
+        # The outbox's safety net: re-publish mail a crash or a lost broker message left queued.
+        "delivery-sweep": {
+            "task": "campaigns.sweep_deliveries",
+            "schedule": settings.DELIVERY_SWEEP_SECONDS,
+            # Late is fine (a worker busy or reconnecting); a pile of them after an outage is not.
+            "options": {"expires": 5 * settings.DELIVERY_SWEEP_SECONDS},
+        },
+        # Supporters who asked for news, REMINDER_DAYS_BEFORE_DEADLINE days before a deadline.
+        "deadline-reminders": {
+            "task": "campaigns.send_deadline_reminders",
+            "schedule": crontab(minute=5),
+            "options": {"expires": hourly},
+        },
+        # Organisers, when a target has had actions for ESCALATION_AFTER_DAYS days and said nothing.
+        "escalations": {
+            "task": "campaigns.send_escalations",
+            "schedule": crontab(minute=35),
+            "options": {"expires": hourly},
+        },
+        # Organisers' daily digest, at DIGEST_HOUR_UTC.
+        "organiser-digest": {
+            "task": "campaigns.send_organiser_digests",
+            "schedule": crontab(minute=0, hour=settings.DIGEST_HOUR_UTC),
+            "options": {"expires": hourly},
+        },
+    }
+
+
+@app.on_after_configure.connect
+def _set_beat_schedule(sender, **kwargs):
+    # Django settings are readable only once Celery has loaded its configuration from them.
+    sender.conf.beat_schedule = beat_schedule()

@@ -94,19 +94,68 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
-# A task is acknowledged only when it has finished, and re-queued if its worker dies,
-# so a crash never loses work; tasks guard on row state so a redelivery is harmless.
+# A task is acknowledged only when it has finished, and re-queued if its pool process dies
+# (a whole worker killed: see the visibility timeout below); tasks guard on row state, so a
+# redelivery is harmless.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# One SMTP conversation takes seconds; a task past 60 s is stuck, not slow.
-CELERY_TASK_SOFT_TIME_LIMIT = 60
-CELERY_TASK_TIME_LIMIT = 90
-# Redis re-delivers an unacknowledged task after the visibility timeout. It must exceed
-# the longest task (90 s) and the longest countdown we schedule with, or a task still
-# running or waiting would be handed to a second worker: one hour covers both.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# One SMTP conversation takes seconds; a task past the soft limit is stuck, not slow. The soft
+# limit raises inside the send, which then counts as a transient failure and is retried; the
+# hard limit kills the process, and the row it held is taken back after its sending lease.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("TASK_TIME_LIMIT", default=90)
+# Redis hands an unacknowledged message to another worker after the visibility timeout.
+# With acks_late a message stays unacknowledged while its task runs (at most
+# TASK_TIME_LIMIT) and, for a countdown, from the moment a worker reserves it until it is
+# due (at most DELIVERY_MAX_COUNTDOWN_SECONDS, checked below). The timeout must exceed
+# both, or a task still running or waiting would run twice: one hour does, with room.
+# The price: the message of a worker killed with SIGKILL comes back only an hour later.
+# That is why recovery does not rely on it: the outbox sweep re-publishes deliveries still
+# queued, or stuck sending past their lease, within a minute or two; the late copy then
+# finds the row sent and does nothing.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # A publish to a dead Redis fails in seconds (and the sweep re-publishes) instead of
+    # hanging the web request that committed the row.
+    "socket_connect_timeout": 5,
+    "socket_timeout": 10,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A send in progress when Redis goes away finishes and records its outcome in the database;
+# cancelling it could cut an SMTP conversation after DATA and send the message twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TIMEZONE = "UTC"
+
+# Delivery of outbound mail (campaigns.services.delivery). Every message is a Delivery row.
+# At most this many messages to one address in any minute (0: no limit), scheduled evenly
+# (one every 60/N s), so a burst of supporters' protests does not get the platform blocked
+# by the target's mail server: queued mail drains at that pace.
+DELIVERY_MAX_PER_MINUTE_PER_ADDRESS = env.int("DELIVERY_MAX_PER_MINUTE_PER_ADDRESS", default=6)
+# Transient failures (SMTP 4xx, refused connections, timeouts) are retried with
+# exponential backoff and jitter: 60 s, 120 s, 240 s ... capped, at most this many attempts.
+DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=6)
+DELIVERY_RETRY_BASE_SECONDS = env.float("DELIVERY_RETRY_BASE_SECONDS", default=60)
+DELIVERY_RETRY_MAX_SECONDS = env.float("DELIVERY_RETRY_MAX_SECONDS", default=1800)
+# The outbox sweep (celery beat) re-publishes deliveries still queued this long after they
+# were due: a crash between commit and publish, or a Redis restart, loses nothing.
+DELIVERY_SWEEP_SECONDS = env.float("DELIVERY_SWEEP_SECONDS", default=60)
+DELIVERY_SWEEP_GRACE_SECONDS = env.float("DELIVERY_SWEEP_GRACE_SECONDS", default=120)
+# A row "sending" for longer than this lost its worker mid-send and is queued again. It must
+# exceed the task's hard time limit, or a slow but live send could be claimed twice.
+DELIVERY_SENDING_LEASE_SECONDS = env.float("DELIVERY_SENDING_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30)
+# Longest countdown a task is published with; mail due later is re-published as it nears.
+DELIVERY_MAX_COUNTDOWN_SECONDS = env.float("DELIVERY_MAX_COUNTDOWN_SECONDS", default=600)
+if DELIVERY_SENDING_LEASE_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("DELIVERY_SENDING_LEASE_SECONDS must exceed TASK_TIME_LIMIT.")
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= DELIVERY_MAX_COUNTDOWN_SECONDS + CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("DELIVERY_MAX_COUNTDOWN_SECONDS + TASK_TIME_LIMIT must stay below the visibility timeout.")
+
+# Scheduled mail (celery beat; the schedule is in config/celery_app.py).
+REMINDER_DAYS_BEFORE_DEADLINE = env.int("REMINDER_DAYS_BEFORE_DEADLINE", default=3)
+ESCALATION_AFTER_DAYS = env.int("ESCALATION_AFTER_DAYS", default=7)
+DIGEST_HOUR_UTC = env.int("DIGEST_HOUR_UTC", default=7)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)

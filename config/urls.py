@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("organise/import/", include("campaigns.urls_appeals")),
+    path("unsubscribe/", include("campaigns.urls_unsubscribe")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ..models import Campaign, Demand, Update
 from ..partial_dates import normalise_partial_date
+from .notifications import notifications_for_demand_outcome, notifications_for_update
 
 
 @transaction.atomic
@@ -17,9 +18,12 @@ def update_post(*, campaign: Campaign, title: str, text: str = "", date: dt.date
     """Post news on a campaign (an arrest, a release, a win)."""
     if not title.strip():
         raise ValidationError({"title": "Give the update a title."})
-    return Update.objects.create(
+    update = Update.objects.create(
         campaign=campaign, title=title.strip(), text=text.strip(), date=date or timezone.localdate(), author=author
     )
+    # Supporters who asked for news get it; queued in this transaction, sent once it commits.
+    notifications_for_update(update=update)
+    return update
 
 
 @transaction.atomic
@@ -34,6 +38,9 @@ def demand_outcome_set(*, demand: Demand, status: str, date: str = "", evidence:
         errors["date"] = " ".join(exc.messages)
     if errors:
         raise ValidationError(errors)
+    previous = Demand.objects.select_for_update().values_list("status", flat=True).get(pk=demand.pk)
     demand.status, demand.date, demand.evidence = status, date, evidence.strip()
     demand.save(update_fields=["status", "date", "evidence"])
+    if status != previous and status != Demand.Status.OPEN:
+        notifications_for_demand_outcome(demand=demand)
     return demand

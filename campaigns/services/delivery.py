@@ -1,20 +1,102 @@
-"""Outbound email: every message is a Delivery row (the outbox), sent by the worker after commit."""
+"""Outbound email: every message is a Delivery row (the outbox), sent by the worker after commit.
+
+How a message travels:
+1. `delivery_queue` writes the row in the caller's transaction, gives it a slot (`not_before`)
+   that keeps its recipient under the throttle, and publishes `send_delivery` only when that
+   transaction commits.
+2. `delivery_send` claims the row with a conditional UPDATE (queued -> sending), talks SMTP
+   outside any transaction, then marks it sent. A transient error (SMTP 4xx, a refused or lost
+   connection, a timeout) puts it back in the queue with exponential backoff and jitter; a
+   permanent one (SMTP 5xx), or the last allowed attempt, ends it `failed` with the reason.
+3. `delivery_sweep` (celery beat, every minute) re-publishes rows still queued well after they
+   were due, and rows left `sending` past their lease by a worker that died: a crash between
+   commit and publish, a Redis restart that lost its messages or a SIGKILLed worker loses nothing.
+
+Exactly once? A redelivered or re-published task finds the row no longer claimable and does
+nothing. One window is left: a worker killed after the SMTP server accepted the message (its 250
+after DATA) and before the row is marked sent (it is marked before QUIT, so the window is one
+UPDATE long). The lease then expires and the message is sent again: one duplicate for each
+message a kill catches there, with the same Message-ID, so mail software can fold the two. No
+protocol closes that window without the receiver's help.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import logging
-from collections.abc import Sequence
+import random
+import smtplib
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from email.utils import parseaddr
+from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
 from django.core.mail.message import make_msgid
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from ..models import Action, Campaign, Channel, Delivery
 
 logger = logging.getLogger(__name__)
+
+
+def _address(value: str) -> str:
+    """The bare address, lower-cased: `Kazakhmys <Info@Example.KZ>` -> `info@example.kz`."""
+    return parseaddr(value)[1].strip().lower()[:254]
+
+
+MINUTE = dt.timedelta(minutes=1)
+
+
+def _interval() -> dt.timedelta | None:
+    """How far apart messages to one address are scheduled (None: no throttle)."""
+    per_minute = settings.DELIVERY_MAX_PER_MINUTE_PER_ADDRESS
+    return MINUTE / per_minute if per_minute > 0 else None
+
+
+def _lock_recipient(recipient: str) -> None:
+    """Take slots for one address one transaction at a time, so two never pick the same.
+
+    A PostgreSQL advisory lock held to the end of the transaction. SQLite (the embedded default)
+    serialises writers already, and there the throttle is a courtesy rather than a promise.
+    """
+    if not recipient or connection.vendor != "postgresql":
+        return
+    key = int.from_bytes(hashlib.blake2b(recipient.encode(), digest_size=8).digest(), "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _next_slot(*, recipient: str, earliest: dt.datetime, exclude_pk: int | None = None) -> dt.datetime:
+    """The first time from `earliest` at least one interval away from every send to `recipient`,
+    past (claimed) or planned (queued). Call it holding `_lock_recipient`.
+
+    Queued mail to one address is thus spread evenly at the throttle's pace; the claim then
+    enforces the limit itself (no more than N claims in any minute), so a task that runs a
+    little late does not lose its turn.
+    """
+    interval = _interval()
+    if interval is None or not recipient:
+        return earliest
+    rows = Delivery.objects.filter(recipient=recipient)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    busy = list(rows.filter(state=Delivery.State.QUEUED, not_before__gt=earliest - interval).values_list("not_before", flat=True))
+    busy += [t for t in rows.filter(claimed_at__gt=earliest - interval).values_list("claimed_at", flat=True) if t is not None]
+    slot = earliest
+    for taken in sorted(busy):
+        if taken >= slot + interval:
+            break
+        if taken > slot - interval:
+            slot = taken + interval
+    return slot
 
 
 @transaction.atomic
@@ -30,39 +112,152 @@ def delivery_queue(
     channel: Channel | None = None,
     purpose: str = "action",
     dedupe_key: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Delivery:
-    """Queue one email. The task that sends it is published only when the transaction commits."""
+    """Queue one email. The task that sends it is published only when the transaction commits.
+
+    With a `dedupe_key`, queuing the same key again returns the first row and sends nothing more.
+    """
     if dedupe_key:
         existing = Delivery.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
             return existing
-    delivery = Delivery.objects.create(
-        to=list(to),
-        cc=list(cc),
-        reply_to=list(reply_to),
-        subject=subject,
-        body=body,
-        action=action,
-        campaign=campaign or (action.campaign if action else None),
-        channel=channel,
-        purpose=purpose,
-        dedupe_key=dedupe_key,
-    )
-    from ..tasks import send_delivery
-
-    transaction.on_commit(lambda: send_delivery.delay(delivery.pk))
+    recipient = _address(to[0]) if to else ""
+    if not recipient:
+        raise ValidationError({"to": "A message needs an address to go to."})
+    _lock_recipient(recipient)
+    not_before = _next_slot(recipient=recipient, earliest=timezone.now())
+    try:
+        with transaction.atomic():
+            delivery = Delivery.objects.create(
+                to=list(to),
+                cc=list(cc),
+                reply_to=list(reply_to),
+                # One line (a newline would be refused as header injection), and what the row holds.
+                subject=" ".join(subject.split())[: Delivery._meta.get_field("subject").max_length],
+                body=body,
+                action=action,
+                campaign=campaign or (action.campaign if action else None),
+                channel=channel,
+                purpose=purpose,
+                dedupe_key=dedupe_key,
+                recipient=recipient,
+                not_before=not_before,
+                headers=dict(headers or {}),
+            )
+    except IntegrityError:
+        # The same dedupe_key committed by a concurrent transaction since we looked.
+        if dedupe_key:
+            return Delivery.objects.get(dedupe_key=dedupe_key)
+        raise
+    transaction.on_commit(partial(delivery_publish, delivery_id=delivery.pk, not_before=not_before))
     return delivery
 
 
-def delivery_send(*, delivery_id: int) -> None:
-    """Send a queued delivery once. Claiming the row with a conditional UPDATE makes a redelivered task harmless."""
-    claimed = Delivery.objects.filter(pk=delivery_id, state=Delivery.State.QUEUED).update(
-        state=Delivery.State.SENDING, attempts=F("attempts") + 1
-    )
-    if not claimed:
+def delivery_publish(*, delivery_id: int, not_before: dt.datetime | None = None) -> None:
+    """Hand a delivery to the workers, at its time. Best effort: a publish lost here is the sweep's to repair.
+
+    Countdowns are capped (DELIVERY_MAX_COUNTDOWN_SECONDS, well below the broker's visibility
+    timeout); a task woken before its row is due publishes itself again.
+    """
+    from ..tasks import send_delivery
+
+    delay = max(0.0, (not_before - timezone.now()).total_seconds()) if not_before else 0.0
+    if send_delivery.app.conf.task_always_eager:
+        # In-process (embedded default, tests): nothing can wait, so mail not yet due is left
+        # to the sweep (`manage.py run_scheduled`, or beat when there is one).
+        if delay <= 0:
+            send_delivery.delay(delivery_id)
         return
-    delivery = Delivery.objects.get(pk=delivery_id)
+    try:
+        send_delivery.apply_async((delivery_id,), countdown=min(delay, settings.DELIVERY_MAX_COUNTDOWN_SECONDS) or None)
+    except (BrokerError, OSError) as exc:
+        logger.warning("delivery %s not published (%s); the outbox sweep will publish it", delivery_id, exc)
+
+
+def _classify(exc: BaseException) -> tuple[bool, str]:
+    """(permanent?, reason) for an exception raised while sending."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refused = exc.recipients.items()
+        reason = "; ".join(f"{address}: {code} {_text(message)}" for address, (code, message) in refused)
+        return all(code >= 500 for _, (code, _) in refused), f"recipient refused: {reason}"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        # Our credentials, not the recipient: retrying after someone fixes EMAIL_URL may work.
+        return False, f"SMTP authentication failed: {exc.smtp_code} {_text(exc.smtp_error)}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500, f"SMTP {exc.smtp_code} {_text(exc.smtp_error)}"
+    if isinstance(exc, smtplib.SMTPException | OSError | SoftTimeLimitExceeded):
+        # Lost or refused connections, timeouts (socket.timeout is an OSError), a slow server.
+        return False, f"{type(exc).__name__}: {exc}"
+    return True, f"{type(exc).__name__}: {exc}"
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    """Exponential backoff with jitter, so retries after an outage do not arrive in a wave."""
+    seconds = min(settings.DELIVERY_RETRY_MAX_SECONDS, settings.DELIVERY_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+    return dt.timedelta(seconds=seconds * random.uniform(0.75, 1.25))  # noqa: S311 - jitter, not secrecy
+
+
+def delivery_send(*, delivery_id: int) -> str:
+    """Send a queued delivery once, and say what happened.
+
+    Returns one of: sent, retry (transient error, queued again), failed, throttled (moved to a
+    later slot), not-due, busy (another worker holds it), done (already sent or failed), missing.
+    """
+    now = timezone.now()
+    delivery = Delivery.objects.filter(pk=delivery_id).first()
+    if delivery is None:
+        return "missing"
+    if delivery.state in (Delivery.State.SENT, Delivery.State.FAILED):
+        return "done"
+    lease = dt.timedelta(seconds=settings.DELIVERY_SENDING_LEASE_SECONDS)
+    if delivery.state == Delivery.State.SENDING and delivery.claimed_at and delivery.claimed_at > now - lease:
+        return "busy"
+    if delivery.state == Delivery.State.QUEUED and delivery.not_before > now:
+        delivery_publish(delivery_id=delivery.pk, not_before=delivery.not_before)
+        return "not-due"
+    # Queued and due, or sending past its lease (its worker died mid-send): ours to claim.
+    claimable = Delivery.objects.filter(pk=delivery.pk).filter(
+        Q(state=Delivery.State.QUEUED, not_before__lte=now) | Q(state=Delivery.State.SENDING, claimed_at__lte=now - lease)
+    )
+    if delivery.state == Delivery.State.SENDING and delivery.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
+        claimable.update(
+            state=Delivery.State.FAILED,
+            last_error=f"gave up after {delivery.attempts} attempts: the worker was lost during the last one",
+        )
+        return "failed"
     message_id = delivery.message_id or make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
+    with transaction.atomic():
+        _lock_recipient(delivery.recipient)
+        now = timezone.now()  # the lock may have made us wait
+        limit = settings.DELIVERY_MAX_PER_MINUTE_PER_ADDRESS
+        recent = (
+            list(
+                Delivery.objects.filter(recipient=delivery.recipient, claimed_at__gt=now - MINUTE)
+                .exclude(pk=delivery.pk)
+                .order_by("-claimed_at")
+                .values_list("claimed_at", flat=True)[:limit]
+            )
+            if limit > 0 and delivery.recipient
+            else []
+        )
+        if limit > 0 and len(recent) >= limit:
+            # A full minute's worth went out already: wait until the oldest of them leaves the window.
+            slot = _next_slot(recipient=delivery.recipient, earliest=recent[limit - 1] + MINUTE, exclude_pk=delivery.pk)
+            if claimable.update(state=Delivery.State.QUEUED, not_before=slot):
+                transaction.on_commit(partial(delivery_publish, delivery_id=delivery.pk, not_before=slot))
+                return "throttled"
+            return "busy"
+        claimed = claimable.update(
+            state=Delivery.State.SENDING, attempts=F("attempts") + 1, claimed_at=now, message_id=message_id
+        )
+    if not claimed:
+        return "busy"
+    attempts = delivery.attempts + 1
     message = EmailMessage(
         subject=delivery.subject,
         body=delivery.body,
@@ -70,16 +265,78 @@ def delivery_send(*, delivery_id: int) -> None:
         to=delivery.to,
         cc=delivery.cc,
         reply_to=delivery.reply_to,
-        headers={"Message-ID": message_id},
+        headers={**delivery.headers, "Message-ID": message_id},
     )
+    backend = get_connection(fail_silently=False)
     try:
-        message.send()
+        backend.open()
+        backend.send_messages([message])  # returns once the server has answered DATA with 250
     except Exception as exc:
-        logger.warning("delivery %s failed: %s", delivery_id, exc)
-        Delivery.objects.filter(pk=delivery_id).update(
-            state=Delivery.State.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000], message_id=message_id
-        )
-        return
-    Delivery.objects.filter(pk=delivery_id).update(
-        state=Delivery.State.SENT, sent_at=timezone.now(), message_id=message_id, last_error=""
+        with suppress(Exception):
+            backend.close()
+        return _after_failure(delivery=delivery, attempts=attempts, exc=exc)
+    # Record it before saying goodbye (QUIT): the window in which a killed worker leaves a sent
+    # message marked "sending" is one UPDATE, not a round trip to the server more.
+    Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
+        state=Delivery.State.SENT, sent_at=timezone.now()
     )
+    with suppress(Exception):  # the message is accepted; a rude goodbye changes nothing
+        backend.close()
+    return "sent"
+
+
+def _after_failure(*, delivery: Delivery, attempts: int, exc: Exception) -> str:
+    permanent, reason = _classify(exc)
+    kind = "permanent" if permanent else "transient"
+    logger.warning("delivery %s attempt %s failed (%s): %s", delivery.pk, attempts, kind, reason)
+    ours = Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING)
+    if permanent or attempts >= settings.DELIVERY_MAX_ATTEMPTS:
+        last_error = reason if permanent else f"gave up after {attempts} attempts: {reason}"
+        ours.update(state=Delivery.State.FAILED, last_error=last_error[:2000])
+        return "failed"
+    with transaction.atomic():
+        _lock_recipient(delivery.recipient)
+        slot = _next_slot(recipient=delivery.recipient, earliest=timezone.now() + _backoff(attempts), exclude_pk=delivery.pk)
+        if ours.update(state=Delivery.State.QUEUED, not_before=slot, last_error=reason[:2000]):
+            transaction.on_commit(partial(delivery_publish, delivery_id=delivery.pk, not_before=slot))
+    return "retry"
+
+
+def delivery_sweep(*, limit: int = 1000) -> dict[str, int]:
+    """Publish again what a crash or a lost broker message left behind; counts what it found.
+
+    `overdue`: queued rows due for longer than the grace period (their task never came: the
+    process died between commit and publish, or Redis lost the message). `stuck`: rows sending
+    for longer than the lease (their worker died mid-send); the task claims them again.
+    """
+    now = timezone.now()
+    grace = dt.timedelta(seconds=settings.DELIVERY_SWEEP_GRACE_SECONDS)
+    lease = dt.timedelta(seconds=settings.DELIVERY_SENDING_LEASE_SECONDS)
+    overdue = list(
+        Delivery.objects.filter(state=Delivery.State.QUEUED, not_before__lte=now - grace)
+        .order_by("not_before")
+        .values_list("pk", flat=True)[:limit]
+    )
+    stuck = list(
+        Delivery.objects.filter(state=Delivery.State.SENDING, claimed_at__lte=now - lease)
+        .order_by("claimed_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for delivery_id in stuck + overdue:
+        delivery_publish(delivery_id=delivery_id)
+    if overdue or stuck:
+        logger.info("outbox sweep: %s overdue, %s stuck sending, published again", len(overdue), len(stuck))
+    return {"overdue": len(overdue), "stuck": len(stuck)}
+
+
+@transaction.atomic
+def delivery_requeue(*, delivery: Delivery) -> bool:
+    """An organiser's "try again" for a failed delivery: a fresh round of attempts, at the next free slot."""
+    _lock_recipient(delivery.recipient)
+    slot = _next_slot(recipient=delivery.recipient, earliest=timezone.now(), exclude_pk=delivery.pk)
+    if not Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.FAILED).update(
+        state=Delivery.State.QUEUED, attempts=0, not_before=slot
+    ):
+        return False
+    transaction.on_commit(partial(delivery_publish, delivery_id=delivery.pk, not_before=slot))
+    return True

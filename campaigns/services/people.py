@@ -7,6 +7,7 @@ from django.db import transaction
 
 from ..models import Person, PersonStatus, PersonStatusChange
 from ..partial_dates import normalise_partial_date
+from .notifications import notifications_for_person_status
 
 
 @transaction.atomic
@@ -18,7 +19,11 @@ def person_status_set(*, person: Person, status: str, date: str = "", text: str 
         date = normalise_partial_date(date)
     except ValidationError as exc:
         raise ValidationError({"date": exc.messages}) from exc
+    previous = Person.objects.select_for_update().values_list("status", flat=True).get(pk=person.pk)
     change = PersonStatusChange.objects.create(person=person, status=status, date=date, text=text)
     Person.objects.filter(pk=person.pk).update(status=status)
     person.status = status
+    if status != previous:
+        # Queued in this transaction, sent once it commits.
+        notifications_for_person_status(change=change)
     return change
