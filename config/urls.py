@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "Solidarity action tracker"
 admin.site.site_title = "Solidarity action tracker"
@@ -11,5 +10,5 @@ admin.site.index_title = "Campaigns and actions"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("campaigns.urls")),
 ]
