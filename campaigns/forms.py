@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_countries import countries as country_names
 from django_countries.fields import CountryField
 
 from . import models as m
 from .partial_dates import normalise_partial_date
+from .selectors.campaigns import channels_known
 
 # A browser's date picker reads and writes ISO dates, whatever the site's display locale.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -22,7 +25,13 @@ NUDGE = (
 
 
 def _country_field(label: str) -> forms.Field:
-    return CountryField(blank=True, blank_label="(not saying)").formfield(label=label, required=False)
+    field = CountryField(blank=True, blank_label="(not saying)").formfield(label=label, required=False)
+    assert field is not None
+    return field
+
+
+def _set_queryset(form: forms.Form, name: str, queryset: QuerySet) -> None:
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
 
 
 class Form(forms.Form):
@@ -33,6 +42,13 @@ class Form(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Keyboard and screen-reader users land on the first field to correct.
+        first = next((name for name in self.fields if name in self.errors), None)
+        if first is not None:
+            self.fields[first].widget.attrs["autofocus"] = True
 
 
 class CampaignFilterForm(Form):
@@ -46,7 +62,8 @@ class CampaignFilterForm(Form):
 
     def __init__(self, *args, countries: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "any")] + [(code, country_names.name(code)) for code in countries]
+        choices = [("", "any")] + [(code, country_names.name(code)) for code in countries]
+        cast(forms.ChoiceField, self.fields["country"]).choices = choices
 
 
 class TargetChoiceField(forms.ModelMultipleChoiceField):
@@ -79,7 +96,7 @@ class SupporterForm(Form):
             self.initial.setdefault("submission", uuid.uuid4().hex)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("consent_updates") and not data.get("email"):
             self.add_error("email", "Give an email address to receive updates, or untick the box.")
         return data
@@ -89,7 +106,7 @@ class TakeActionForm(SupporterForm):
     """Write to the targets: from here by email, yourself (email app, fax, phone), or as a printed letter."""
 
     PATHS = ("send", "yourself", "print")
-    WAYS = [
+    WAYS: list[tuple[str, str]] = [
         (m.Channel.Kind.EMAIL, "Email"),
         (m.Channel.Kind.FAX, "Fax"),
         (m.Channel.Kind.POSTAL, "Letter by post"),
@@ -111,7 +128,7 @@ class TakeActionForm(SupporterForm):
     def __init__(self, *args, campaign: m.Campaign, targets, path: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign, self.path = campaign, path
-        self.fields["targets"].queryset = targets
+        _set_queryset(self, "targets", targets)
         if not self.is_bound:
             self.initial.setdefault("subject", campaign.message_subject)
             self.initial.setdefault("text", campaign.message_body)
@@ -119,17 +136,15 @@ class TakeActionForm(SupporterForm):
             self.initial.setdefault("channel", _first_known_way(targets))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if self.path not in self.PATHS:
             raise forms.ValidationError("Choose how to send it: from here, yourself, or printed.")
         targets, way = data.get("targets"), data.get("channel")
-        if self.path == "yourself" and targets and way:
-            known = [c for t in targets for c in t.channels.all() if c.kind == way and not c.masked]
-            if not known:
-                label = dict(self.WAYS)[way].lower()
-                others = _first_known_way(targets, exclude=way)
-                hint = f" Try {dict(self.WAYS)[others].lower()}, or print a letter." if others else " Print a letter instead."
-                self.add_error("channel", f"No {label} address is known yet for {_names(targets)}.{hint}")
+        if self.path == "yourself" and targets and way and not channels_known(targets=targets, kind=way):
+            label = dict(self.WAYS)[way].lower()
+            others = _first_known_way(targets, exclude=way)
+            hint = f" Try {dict(self.WAYS)[others].lower()}, or print a letter." if others else " Print a letter instead."
+            self.add_error("channel", f"No {label} address is known yet for {_names(targets)}.{hint}")
         return data
 
 
@@ -172,7 +187,7 @@ class RecordActionForm(SupporterForm):
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["targets"].queryset = targets
+        _set_queryset(self, "targets", targets)
 
     def clean_date(self):
         return _not_future(self.cleaned_data["date"], "That day has not come yet: record an action once it is done.")
@@ -212,7 +227,7 @@ class ResponseForm(Form):
 
     def __init__(self, *args, campaign: m.Campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = m.Target.objects.filter(campaign=campaign, role=m.Target.Role.TARGET)
+        _set_queryset(self, "target", m.Target.objects.filter(campaign=campaign, role=m.Target.Role.TARGET))
 
     def clean_date(self):
         return _not_future(self.cleaned_data["date"], "That day has not come yet.")
@@ -226,7 +241,7 @@ class DemandOutcomeForm(Form):
 
     def __init__(self, *args, campaign: m.Campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["demand"].queryset = m.Demand.objects.filter(campaign=campaign)
+        _set_queryset(self, "demand", m.Demand.objects.filter(campaign=campaign))
 
 
 class PersonStatusForm(Form):
@@ -237,7 +252,7 @@ class PersonStatusForm(Form):
 
     def __init__(self, *args, campaign: m.Campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = m.Person.objects.filter(campaign=campaign)
+        _set_queryset(self, "person", m.Person.objects.filter(campaign=campaign))
 
 
 class AddressForm(Form):
@@ -252,7 +267,7 @@ class AddressForm(Form):
 
     def __init__(self, *args, campaign: m.Campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = m.Target.objects.filter(campaign=campaign)
+        _set_queryset(self, "target", m.Target.objects.filter(campaign=campaign))
 
 
 class UpdateForm(Form):

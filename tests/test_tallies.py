@@ -162,3 +162,23 @@ def test_concurrent_actions_all_count_and_repeats_once(postgresql):
     assert m.Action.objects.filter(campaign=campaign).count() == 9  # 4 twins count once
     totals = campaign_totals(campaign=campaign)
     assert (totals["actions"], totals["by_target"], totals["by_country"]) == (9, {target.name: 9}, {"GB": 9})
+
+
+def test_actions_added_or_deleted_in_the_admin_are_recounted(client, superuser, campaign, targets):
+    company, _ = targets
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/campaigns/action/add/",
+        {
+            "campaign": campaign.pk, "kind": "letter", "date": "2026-01-05", "targets": [company.pk], "represents": 45,
+            "country": "DE", "reference": "", "salutation": "", "subject": "", "text": "",
+            "signatories-TOTAL_FORMS": 0, "signatories-INITIAL_FORMS": 0,
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    totals = campaign_totals(campaign=campaign)
+    assert (totals["actions"], totals["people"], totals["by_target"]) == (1, 45, {"Kazakhmys": 1})
+    assert totals["by_country"] == {"DE": 1}
+    action = m.Action.objects.get()
+    client.post(f"/admin/campaigns/action/{action.pk}/delete/", {"post": "yes"})
+    assert campaign_totals(campaign=campaign)["actions"] == 0

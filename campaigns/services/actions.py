@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ..letters import email_body
 from ..models import Action, Campaign, Channel, Delivery, Organisation, Signatory, Supporter, Target
+from ..selectors.campaigns import channels_known
 from .delivery import delivery_queue
 from .supporters import supporter_for_action
 from .tallies import action_tally_add
@@ -126,8 +127,13 @@ def action_record(
             raise
         existing.repeat = True
         return existing
-    action.targets.set(targets)
-    action.organisations.set(organisations)
+    # A new action has no links yet: insert them, without the reads that .set() makes to compare.
+    Action.targets.through.objects.bulk_create(
+        Action.targets.through(action=action, target_id=pk) for pk in sorted({t.pk for t in targets})
+    )
+    Action.organisations.through.objects.bulk_create(
+        Action.organisations.through(action=action, organisation_id=pk) for pk in sorted({o.pk for o in organisations})
+    )
     Signatory.objects.bulk_create(
         Signatory(action=action, position=i, name=s["name"], title=s.get("title", ""), organisation=s.get("organisation", ""))
         for i, s in enumerate(signatories)
@@ -137,7 +143,7 @@ def action_record(
 
 
 # The kind of action each way of reaching a target makes.
-KIND_FOR_CHANNEL = {
+KIND_FOR_CHANNEL: dict[str, str] = {
     Channel.Kind.EMAIL: Action.Kind.EMAIL,
     Channel.Kind.FAX: Action.Kind.FAX,
     Channel.Kind.PHONE: Action.Kind.CALL,
@@ -182,7 +188,7 @@ def action_take(
     to: list[str] = []
     cc: list[str] = []
     if send:
-        reached = [(t, c) for t in targets for c in t.channels.all() if c.kind == Channel.Kind.EMAIL and not c.masked][:50]
+        reached = channels_known(targets=targets, kind=Channel.Kind.EMAIL)
         if not text.strip():
             raise ValidationError({"text": "Write the message to send."})
         if not reached:

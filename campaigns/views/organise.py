@@ -19,7 +19,8 @@ from .. import models as m
 from ..forms import AddressForm, DemandOutcomeForm, PersonStatusForm, ResponseForm, UpdateForm
 from ..permissions import campaign_for_user, campaigns_managed_by
 from ..selectors.campaigns import (
-    actions_for_export,
+    EXPORT_COLUMNS,
+    actions_export_rows,
     campaign_page,
     campaign_responses,
     delivery_summary,
@@ -92,26 +93,9 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-CSV_HEADER = [
-    "id", "created", "date", "kind", "via", "targets", "channel", "represents", "country", "organisations",
-    "reference", "subject", "text", "supporter_name", "supporter_email", "supporter_organisation",
-    "supporter_country", "supporter_consents_to_updates",
-]  # fmt: skip
-
-
 def _csv_rows(campaign: m.Campaign) -> Iterator[list]:
-    yield CSV_HEADER
-    for a in actions_for_export(campaign=campaign).iterator(chunk_size=2000):
-        s = a.supporter
-        yield [
-            a.pk, a.created.isoformat(), a.date.isoformat(), a.kind, a.via,
-            "; ".join(t.name for t in a.targets.all()),
-            f"{a.channel.kind}: {a.channel.value}" if a.channel else "",
-            a.represents, str(a.country), "; ".join(o.name for o in a.organisations.all()),
-            a.reference, a.subject, a.text,
-            s.name if s else "", s.email if s else "", s.organisation if s else "", str(s.country) if s else "",
-            "yes" if s and s.consent_updates else "no",
-        ]  # fmt: skip
+    yield EXPORT_COLUMNS
+    yield from actions_export_rows(campaign=campaign)
 
 
 @never_cache

@@ -21,6 +21,7 @@ from ..selectors.campaigns import (
     campaign_page,
     campaign_targets,
     campaigns_public_list,
+    channels_known,
     organisation_actions,
 )
 from ..selectors.totals import campaign_totals, campaigns_totals
@@ -42,7 +43,10 @@ def form_add_errors(form, exc: ValidationError) -> None:
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
     filters = CampaignFilterForm(request.GET or None, countries=campaign_countries(user=request.user))
-    data = filters.cleaned_data if filters.is_valid() else {}
+    data: dict = {}
+    if filters.is_bound:
+        filters.is_valid()  # a value that is not a choice is ignored; the valid ones still filter
+        data = filters.cleaned_data
     campaigns = campaigns_public_list(
         user=request.user, query=data.get("q", ""), country=data.get("country", ""), status=data.get("status", "")
     )
@@ -133,7 +137,7 @@ def take_action(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(_thanks_url(campaign, taken))
     else:
         form = TakeActionForm(campaign=campaign, targets=targets)
-    can_send = bool(_known(targets, m.Channel.Kind.EMAIL))
+    can_send = bool(channels_known(targets=targets, kind=m.Channel.Kind.EMAIL))
     return render(request, "campaigns/take_action.html", {"campaign": campaign, "form": form, "can_send": can_send})
 
 
@@ -148,6 +152,10 @@ def _step_payload(data: dict, path: str) -> dict:
     }
 
 
+class _StepExpired(Exception):
+    pass
+
+
 def _step_load(request: HttpRequest) -> dict:
     try:
         return signing.loads(request.POST.get("token", ""), salt=STEP_SALT, max_age=STEP_MAX_AGE)
@@ -155,16 +163,8 @@ def _step_load(request: HttpRequest) -> dict:
         raise _StepExpired from exc
 
 
-class _StepExpired(Exception):
-    pass
-
-
 def _step_expired(request: HttpRequest, campaign: m.Campaign) -> HttpResponse:
     return render(request, "campaigns/step_expired.html", {"campaign": campaign}, status=400)
-
-
-def _known(targets, way: str) -> list[tuple[m.Target, m.Channel]]:
-    return [(t, c) for t in targets for c in t.channels.all() if c.kind == way and not c.masked]
 
 
 def _next_step(request: HttpRequest, campaign: m.Campaign, data: dict, path: str) -> HttpResponse:
@@ -184,18 +184,18 @@ def _next_step(request: HttpRequest, campaign: m.Campaign, data: dict, path: str
         "text": signed_text(text=data["text"], name=data["name"], organisation=data["organisation"], country=data["country"]),
     }
     if path == "yourself":
-        reached = _known(targets, way)
+        reached = channels_known(targets=targets, kind=way)
         context["reached"] = reached
         if way == m.Channel.Kind.EMAIL:
             context["mailto"] = mailto_url(
                 to=list(dict.fromkeys(c.value for _, c in reached)),
-                cc=[c.value for _, c in _known(copy_to, m.Channel.Kind.EMAIL)],
+                cc=[c.value for _, c in channels_known(targets=copy_to, kind=m.Channel.Kind.EMAIL)],
                 subject=data["subject"],
                 body=context["text"],
             )
     else:
-        context["faxes"] = _known(targets, m.Channel.Kind.FAX)
-        context["postal"] = _known(targets, m.Channel.Kind.POSTAL)
+        context["faxes"] = channels_known(targets=targets, kind=m.Channel.Kind.FAX)
+        context["postal"] = channels_known(targets=targets, kind=m.Channel.Kind.POSTAL)
     return render(request, "campaigns/act_next.html", context)
 
 
@@ -211,7 +211,7 @@ def action_done(request: HttpRequest, slug: str) -> HttpResponse:
     if way not in KIND_FOR_CHANNEL:
         return _step_expired(request, campaign)
     targets = list(campaign_targets(campaign=campaign).filter(pk__in=payload["targets"]))
-    reached = _known(targets, way)
+    reached = channels_known(targets=targets, kind=way)
     if payload["path"] == "yourself" and reached:
         targets = list({t.pk: t for t, _ in reached}.values())
     try:
