@@ -16,6 +16,7 @@ from . import models as m
 from .permissions import campaigns_managed_by, organisations_for_user
 from .selectors.delivery import delivery_status
 from .services.delivery import delivery_requeue
+from .services.tallies import action_tallies_rebuild
 
 
 class ScopedToCampaignAdmin(admin.ModelAdmin):
@@ -181,6 +182,25 @@ class ActionAdmin(ScopedToCampaignAdmin):
     @admin.display(description="by")
     def by(self, obj: m.Action) -> str:
         return str(obj.supporter) if obj.supporter else "—"
+
+    # Edits here bypass action_record, so the campaign's totals are recounted (rare, and exact).
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _recount(form.instance.campaign_id, form.initial.get("campaign") if change else None)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _recount(obj.campaign_id)
+
+    def delete_queryset(self, request, queryset):
+        campaign_ids = set(queryset.values_list("campaign_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _recount(*campaign_ids)
+
+
+def _recount(*campaign_ids) -> None:
+    for campaign in m.Campaign.objects.filter(pk__in=[pk for pk in campaign_ids if pk]):
+        action_tallies_rebuild(campaign=campaign)
 
 
 @admin.register(m.Response)

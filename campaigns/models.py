@@ -415,12 +415,17 @@ class Action(models.Model):
     )
     created = models.DateTimeField(default=timezone.now, db_index=True)
 
+    # Not a column: action_record sets it to True when it found this action already recorded.
+    repeat: bool = False
+
     class Meta:
         ordering = ["-created", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(represents__gte=1), name="action_represents_positive"),
             models.UniqueConstraint(fields=["campaign", "dedupe_key"], name="action_dedupe_unique"),
         ]
+        # The dashboard's latest actions of one campaign, without sorting all of them.
+        indexes = [models.Index(fields=["campaign", "-created", "-id"], name="action_campaign_recent")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.date}"
@@ -518,3 +523,41 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target}: {self.classification} ({self.date})"
+
+
+TALLY_SHARDS = 8
+
+
+class ActionTally(models.Model):
+    """Pre-computed totals of a campaign's actions, so pages never count the actions themselves.
+
+    One row per (dimension, key) — the whole campaign, a kind, a channel kind, a country, a day or a
+    target — spread over a few shards: concurrent actions increment different rows instead of
+    queueing behind one hot counter. Reads sum the shards. `rebuild_tallies` recomputes them.
+    """
+
+    class Dimension(models.TextChoices):
+        ALL = "all"
+        KIND = "kind"
+        CHANNEL = "channel"
+        COUNTRY = "country"
+        DAY = "day"
+        TARGET = "target"
+
+    SHARDS = TALLY_SHARDS
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies")
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.CharField(max_length=32, blank=True, help_text="The kind, channel kind, country code, ISO day or target id.")
+    shard = models.PositiveSmallIntegerField(default=0)
+    actions = models.BigIntegerField(default=0)
+    people = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "dimension", "key", "shard"], name="action_tally_unique"),
+            models.CheckConstraint(condition=Q(shard__lt=TALLY_SHARDS), name="action_tally_shard_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.dimension}={self.key}#{self.shard}: {self.actions}"

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Campaign, Organisation
 
-AnyUser = User | AnonymousUser
+AnyUser = AbstractBaseUser | AnonymousUser
 
 
 def organisations_for_user(user: AnyUser) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
-    if user.is_superuser:
+    if getattr(user, "is_superuser", False):
         return Organisation.objects.all()
-    return Organisation.objects.filter(memberships__user=user)
+    return Organisation.objects.filter(memberships__user_id=user.pk)
 
 
 def campaigns_managed_by(user: AnyUser) -> QuerySet[Campaign]:
     """Campaigns this user organises: those owned by one of their organisations (all, for superusers)."""
     if not user.is_authenticated:
         return Campaign.objects.none()
-    if user.is_superuser:
+    if getattr(user, "is_superuser", False):
         return Campaign.objects.all()
-    return Campaign.objects.filter(owner__memberships__user=user)
+    return Campaign.objects.filter(owner__memberships__user_id=user.pk)
 
 
 def campaigns_visible_to(user: AnyUser) -> QuerySet[Campaign]:

@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "Solidarity action tracker"
 admin.site.site_title = "Solidarity action tracker"
@@ -13,5 +12,5 @@ urlpatterns = [
     path("_nested_admin/", include("nested_admin.urls")),
     path("organise/import/", include("campaigns.urls_appeals")),
     path("unsubscribe/", include("campaigns.urls_unsubscribe")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("campaigns.urls")),
 ]

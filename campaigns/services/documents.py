@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .. import models as m
 from ..documents import DocumentError, document_validate
+from .tallies import action_tallies_rebuild
 
 
 def _sync(
@@ -340,6 +341,8 @@ def campaign_document_load(*, document: Any, owner: m.Organisation | None = None
     )
     _upsert_actions(campaign, data["actions"])
     _upsert_responses(campaign, data["responses"])
+    if data["actions"]:
+        action_tallies_rebuild(campaign=campaign)  # the document's actions count in the totals too
     return campaign
 
 

@@ -1,0 +1,151 @@
+"""Reads for the public pages and the organisers' dashboard, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
+
+from .. import models as m
+from ..permissions import campaigns_visible_to
+
+
+def campaigns_public_list(
+    *, user: AbstractBaseUser | AnonymousUser, query: str = "", country: str = "", status: str = ""
+) -> QuerySet[m.Campaign]:
+    """Published campaigns (and the user's own drafts), active first, newest first; searched and filtered."""
+    campaigns = campaigns_visible_to(user)
+    if query:
+        campaigns = campaigns.filter(
+            Q(title__icontains=query) | Q(summary__icontains=query) | Q(place__icontains=query) | Q(sector__icontains=query)
+        )
+    if country:
+        campaigns = campaigns.filter(country=country)
+    if status:
+        campaigns = campaigns.filter(status=status)
+    active_first = Case(When(status=m.Campaign.Status.ACTIVE, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return campaigns.annotate(active_first=active_first).order_by("active_first", "-created", "-id")
+
+
+def campaign_countries(*, user: AbstractBaseUser | AnonymousUser) -> list[str]:
+    """The countries that campaigns visible to the user are in, for the list's filter."""
+    return sorted({str(c) for c in campaigns_visible_to(user).exclude(country="").values_list("country", flat=True).order_by()})
+
+
+def target_queryset() -> QuerySet[m.Target]:
+    return m.Target.objects.prefetch_related("channels")
+
+
+def campaign_page(*, campaign: m.Campaign) -> m.Campaign:
+    """The campaign with what its public page shows loaded: targets and channels, demands, people, updates ..."""
+    prefetch_related_objects(
+        [campaign],
+        Prefetch("targets", queryset=target_queryset()),
+        Prefetch("campaign_organisations", queryset=m.CampaignOrganisation.objects.select_related("organisation")),
+        "demands",
+        Prefetch("people", queryset=m.Person.objects.prefetch_related("history")),
+        "events",
+        "updates",
+        "sources",
+    )
+    return campaign
+
+
+def organisation_actions(*, campaign: m.Campaign, limit: int = 10) -> list[m.Action]:
+    """Actions organisations took (a federation's letter): public facts, unlike what a supporter did."""
+    actions = (
+        m.Action.objects.filter(campaign=campaign, organisations__isnull=False)
+        .distinct()
+        .prefetch_related("organisations", "targets")
+        .order_by("-date", "-id")[:limit]
+    )
+    return list(actions)
+
+
+def campaign_targets(*, campaign: m.Campaign, role: str = m.Target.Role.TARGET) -> QuerySet[m.Target]:
+    return target_queryset().filter(campaign=campaign, role=role)
+
+
+def channels_known(*, targets: Iterable[m.Target], kind: str) -> list[tuple[m.Target, m.Channel]]:
+    """Each target's addresses of one kind whose value is known (not masked), from prefetched channels."""
+    return [(t, c) for t in targets for c in t.channels.all() if c.kind == kind and not c.masked]
+
+
+def recent_actions(*, campaign: m.Campaign, limit: int = 25) -> list[m.Action]:
+    """The latest actions with who did them: for organisers of the campaign only (personal data)."""
+    actions = (
+        m.Action.objects.filter(campaign=campaign)
+        .select_related("supporter", "channel")
+        .prefetch_related("targets", "organisations")
+        .order_by("-created", "-id")[:limit]
+    )
+    return list(actions)
+
+
+def delivery_summary(*, campaign: m.Campaign, limit: int = 15) -> dict:
+    """Deliveries by state, the latest ones and the latest failures."""
+    deliveries = m.Delivery.objects.filter(campaign=campaign)
+    counts = dict(deliveries.values_list("state").annotate(n=Count("id")).order_by())
+    return {
+        "by_state": {state: counts.get(state, 0) for state in m.Delivery.State.values},
+        "recent": list(deliveries.select_related("channel__target").order_by("-created", "-id")[:limit]),
+        "failures": list(deliveries.filter(state=m.Delivery.State.FAILED).order_by("-created", "-id")[:limit]),
+    }
+
+
+def campaign_responses(*, campaign: m.Campaign) -> list[m.Response]:
+    return list(m.Response.objects.filter(campaign=campaign).select_related("target", "recorded_by").order_by("-date", "-id"))
+
+
+EXPORT_COLUMNS = [
+    "id", "created", "date", "kind", "via", "targets", "channel", "represents", "country", "organisations",
+    "reference", "subject", "text", "supporter_name", "supporter_email", "supporter_organisation",
+    "supporter_country", "supporter_consents_to_updates",
+]  # fmt: skip
+_EXPORT_FIELDS = (
+    "id", "created", "date", "kind", "via", "channel__kind", "channel__value", "represents", "country", "reference",
+    "subject", "text", "supporter__name", "supporter__email", "supporter__organisation", "supporter__country",
+    "supporter__consent_updates",
+)  # fmt: skip
+
+
+def _names_by_action(through, name_field: str, *, campaign: m.Campaign, after: int, upto: int) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    rows = (
+        through.objects.filter(action__campaign=campaign, action_id__gt=after, action_id__lte=upto)
+        .order_by("action_id", "id")
+        .values_list("action_id", name_field)
+    )
+    for action_id, name in rows:
+        names.setdefault(action_id, []).append(name)
+    return names
+
+
+def actions_export_rows(*, campaign: m.Campaign, chunk_size: int = 5000) -> Iterator[list]:
+    """Every action of the campaign in EXPORT_COLUMNS order, oldest first, with who did it (organisers only).
+
+    Plain rows in chunks walked by id, three queries per chunk: a million actions stream in little
+    memory, without building a model instance per row.
+    """
+    after = 0
+    while True:
+        chunk = list(
+            m.Action.objects.filter(campaign=campaign, pk__gt=after).order_by("pk").values_list(*_EXPORT_FIELDS)[:chunk_size]
+        )
+        if not chunk:
+            return
+        upto = chunk[-1][0]
+        targets = _names_by_action(m.Action.targets.through, "target__name", campaign=campaign, after=after, upto=upto)
+        organisations = _names_by_action(
+            m.Action.organisations.through, "organisation__name", campaign=campaign, after=after, upto=upto
+        )
+        for (pk, created, date, kind, via, channel_kind, channel_value, represents, country, reference, subject, text,
+             name, email, organisation, supporter_country, consent) in chunk:  # fmt: skip
+            yield [
+                pk, created.isoformat(), date.isoformat(), kind, via, "; ".join(targets.get(pk, ())),
+                f"{channel_kind}: {channel_value}" if channel_kind else "", represents, country,
+                "; ".join(organisations.get(pk, ())), reference, subject, text, name or "", email or "",
+                organisation or "", supporter_country or "", "yes" if consent else "no",
+            ]  # fmt: skip
+        after = upto

@@ -1,0 +1,92 @@
+"""Template helpers: labels for stored choice values, countries' names, the actions-by-day chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django_countries import countries
+
+from .. import models as m
+from ..partial_dates import PartialDate
+
+register = template.Library()
+
+LABELS = {
+    "kind": dict(m.Action.Kind.choices),
+    "channel": dict(m.Channel.Kind.choices),
+    "via": dict(m.Action.Via.choices),
+}
+
+
+@register.filter
+def kind_label(value: str) -> str:
+    return str(LABELS["kind"].get(value, value))
+
+
+@register.filter
+def channel_label(value: str) -> str:
+    return str(LABELS["channel"].get(value, value))
+
+
+@register.filter
+def country_name(code: str) -> str:
+    return countries.name(code) or code if code else ""
+
+
+@register.filter
+def number(value) -> str:
+    """45000000 → 45,000,000."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def partial_date(value: str) -> str:
+    """`2011-08-08` → 8 August 2011, `2011-07` → July 2011, `--07-01` → 1 July (year unknown)."""
+    if not value:
+        return ""
+    try:
+        date = PartialDate.parse(value)
+    except ValidationError:
+        return value
+    if date.month is None:
+        return str(date.year)
+    month = MONTHS[date.month - 1]
+    if date.day is None:
+        return f"{month} {date.year}"
+    return f"{date.day} {month} {date.year}" if date.year else f"{date.day} {month} (year unknown)"
+
+
+MONTHS = [dt.date(2000, month, 1).strftime("%B") for month in range(1, 13)]
+
+
+@register.inclusion_tag("campaigns/_day_chart.html")
+def day_chart(by_day: dict[str, int], days: int = 30) -> dict:
+    """Bars for `days` days: the last ones up to today, or up to the last day with actions if all are older."""
+    today = timezone.localdate()
+    parsed = {dt.date.fromisoformat(day): n for day, n in by_day.items()}
+    end = today
+    if parsed and max(parsed) < today - dt.timedelta(days=days - 1):
+        end = max(parsed)
+    start = end - dt.timedelta(days=days - 1)
+    bars = [(start + dt.timedelta(days=i), parsed.get(start + dt.timedelta(days=i), 0)) for i in range(days)]
+    peak = max([n for _, n in bars] + [1])
+    width, height = 12, 100
+    return {
+        "bars": [
+            {"day": day, "n": n, "x": i * width, "h": round(height * n / peak, 1), "y": round(height - height * n / peak, 1)}
+            for i, (day, n) in enumerate(bars)
+        ],
+        "width": width * days,
+        "height": height,
+        "peak": peak,
+        "start": start,
+        "end": end,
+        "earlier": sum(n for day, n in parsed.items() if day < start),
+        "total": sum(n for _, n in bars),
+    }

@@ -1,0 +1,1 @@
+"""Views: thin functions that read through selectors, write through services and render templates."""
