@@ -183,6 +183,22 @@ def test_a_bad_document_is_a_400_naming_the_field(mine):
     assert not m.Campaign.objects.filter(slug="new-appeal").exists()
 
 
+@pytest.mark.parametrize(
+    ("action", "field"),
+    [
+        ({"represents": 2**40}, "actions[0].represents"),
+        ({"organisations": ["a" * 301]}, "actions[0].organisations[0]"),
+        ({"supporter": {"email": "a" * 250 + "@example.org"}}, "actions[0].supporter.email"),
+        ({"channel": {"kind": "fax", "value": "1\x002"}}, "actions[0].channel.value"),
+    ],
+)
+def test_documents_beyond_what_the_database_holds_are_400_not_500(mine, action, field):
+    document = _document(actions=[{"kind": "letter", "date": "2011-09-06", **action}])
+    response = mine.post("/api/v1/campaigns/", document, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
 def test_a_document_that_is_not_an_object_is_a_400(mine):
     response = mine.post("/api/v1/campaigns/", [1, 2], format="json")
     assert response.status_code == 400
