@@ -205,6 +205,22 @@ def test_a_document_that_is_not_an_object_is_a_400(mine):
     assert response.json() == {"non_field_errors": ["a campaign document must be a JSON object."]}
 
 
+def test_a_document_cannot_change_another_organisations_details(mine, foundry, organisation):
+    imf = "International Metalworkers' Federation"
+    document = _document(organisations=[{"name": imf, "short_name": "XXX", "role": "supporter"}])
+    response = mine.post("/api/v1/campaigns/", document, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["organisations[0].short_name"]
+    assert m.Organisation.objects.get(name=imf).short_name == "IMF"
+    # Naming it (or repeating its details) is fine; so is changing one's own organisation.
+    document["organisations"] = [
+        {"name": imf, "short_name": "IMF", "role": "supporter"},
+        {"name": organisation.name, "short_name": "WMK", "role": "issuer"},
+    ]
+    assert mine.post("/api/v1/campaigns/", document, format="json").status_code == 201
+    assert m.Organisation.objects.get(pk=organisation.pk).short_name == "WMK"
+
+
 def test_organiser_replaces_their_campaign_with_a_document(mine, foundry):
     document = mine.get(f"/api/v1/campaigns/{FOUNDRY}/").json()
     document["title"] = "Foundry workers win"

@@ -64,7 +64,7 @@ def test_entry_point_links_to_the_collections(anon, db):
 
 def test_advocacy_campaigns_collection_is_hal(anon, foundry, django_assert_max_num_queries):
     CampaignFactory(slug="a-draft", status="draft", owner=foundry.owner)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(17):
         response = anon.get(f"{BASE}/advocacy_campaigns", {"per_page": 1})
     assert response.status_code == 200
     data = response.json()
@@ -98,6 +98,21 @@ def test_drafts_are_404_to_all_but_their_organisers(request, foundry, who, statu
     client = request.getfixturevalue(who)
     assert client.get(f"{BASE}/advocacy_campaigns/a-draft").status_code == status
     assert client.get(f"{BASE}/advocacy_campaigns/a-draft/outreaches").status_code == status
+
+
+def test_collections_pin_their_query_counts(mine, supporter_action, django_assert_max_num_queries):
+    kazakhmys = supporter_action.targets.first()
+    for _ in range(10):
+        ActionFactory(campaign=supporter_action.campaign, supporter=SupporterFactory()).targets.set([kazakhmys])
+        CampaignFactory().targets.create(name="Someone")
+    for url, most in (
+        (f"{BASE}/advocacy_campaigns", 17),
+        (f"{BASE}/advocacy_campaigns/{FOUNDRY}/outreaches", 8),
+        (f"{BASE}/people", 5),
+        (f"{BASE}/people/{supporter_action.supporter_id}/outreaches", 9),
+    ):
+        with django_assert_max_num_queries(most):
+            assert mine.get(url).status_code == 200
 
 
 @pytest.mark.parametrize(("who", "personal"), [("anon", False), ("theirs", False), ("mine", True)])

@@ -278,7 +278,9 @@ class OSDIView(APIView):
         )
 
     def outreaches_queryset(self):
-        return m.Action.objects.select_related("campaign", "channel").prefetch_related("organisations", "targets", "signatories")
+        return m.Action.objects.select_related("campaign", "channel", "supporter").prefetch_related(
+            "organisations", "targets", "signatories"
+        )
 
     def with_curies(self, data: dict) -> dict:
         data["_links"]["curies"] = self.curies()

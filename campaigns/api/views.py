@@ -111,6 +111,30 @@ class CampaignViewSet(ScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSe
             raise ValidationError({"owner": ["Name the organisation (one of yours) that runs this campaign."]})
         return candidates[0]
 
+    def _check_organisations(self, data: dict) -> None:
+        """A document may name any organisation, but may change the details (short name, country, aliases)
+        only of the user's own: loading a document updates an existing organisation's details."""
+        if self.request.user.is_superuser:
+            return
+        items = data.get("organisations") or []
+        mine = set(organisations_for_user(self.request.user).values_list("pk", flat=True))
+        existing = {o.name: o for o in m.Organisation.objects.filter(name__in=[item["name"] for item in items])}
+        errors = {}
+        for index, item in enumerate(items):
+            organisation = existing.get(item["name"])
+            if organisation is None or organisation.pk in mine:
+                continue
+            current = {
+                "short_name": organisation.short_name,
+                "country": str(organisation.country),
+                "aliases": organisation.aliases,
+            }
+            for key, value in current.items():
+                if item.get(key) and item[key] != value:
+                    errors[f"organisations[{index}].{key}"] = [f"Only {item['name']}'s own organisers may change its {key}."]
+        if errors:
+            raise ValidationError(errors)
+
     def _document(self, campaign_pk: int) -> dict:
         return campaign_document(campaign=campaigns_for_documents().get(pk=campaign_pk), include_personal=True)
 
@@ -121,6 +145,7 @@ class CampaignViewSet(ScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSe
         if m.Campaign.objects.filter(slug=data["slug"]).exists():
             raise ValidationError({"slug": ["A campaign with this slug exists already."]})
         owner = self._owner(data.get("owner") or "", creating=True)
+        self._check_organisations(data)
         document = {k: v for k, v in request.data.items() if k != "owner"}
         campaign = campaign_document_load(document=document, owner=owner)
         headers = {"Location": reverse("api:campaign-detail", kwargs={"slug": campaign.slug})}
@@ -136,6 +161,7 @@ class CampaignViewSet(ScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSe
         if data["slug"] != campaign.slug:
             raise ValidationError({"slug": [f"A campaign's slug does not change: this one is {campaign.slug!r}."]})
         owner = self._owner(data.get("owner") or "", creating=False)
+        self._check_organisations(data)
         campaign_document_load(document={k: v for k, v in document.items() if k != "owner"}, owner=owner)
         return Response(self._document(campaign.pk))
 
