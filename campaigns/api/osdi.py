@@ -8,6 +8,7 @@ fields named `solidarity:...`, documented in docs/osdi.md.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -176,7 +177,7 @@ class OSDIView(APIView):
     def outreach(self, action: m.Action) -> dict:
         personal = action.campaign_id in self.managed_campaign_ids
         slug = action.campaign.slug
-        data = {
+        data: dict[str, Any] = {
             "identifiers": [f"{SYSTEM}:{action.pk}"],
             "origin_system": ORIGIN,
             "created_date": _iso(action.created),
@@ -379,12 +380,16 @@ class OutreachDetailView(OSDIView):
         return Response(self.with_curies(self.outreach(get_object_or_404(self.outreaches_queryset(), campaign=campaign, pk=pk))))
 
 
-class PersonListView(OSDIView):
+class SupportersView(OSDIView):
+    """People are personal data: only the supporters of campaigns the user organises."""
+
     permission_classes = [IsAuthenticated]
 
     def supporters(self):
         return m.Supporter.objects.filter(actions__campaign__in=list(self.managed_campaign_ids)).distinct()
 
+
+class PersonListView(SupportersView):
     @extend_schema(
         summary="People: supporters of the campaigns you organise",
         operation_id="osdi_people_list",
@@ -396,7 +401,7 @@ class PersonListView(OSDIView):
         return self.collection(self.supporters().order_by("-created", "-id"), rel="people", represent=self.person)
 
 
-class PersonDetailView(PersonListView):
+class PersonDetailView(SupportersView):
     @extend_schema(
         summary="A person (a supporter of a campaign you organise)",
         operation_id="osdi_person_retrieve",
@@ -407,7 +412,7 @@ class PersonDetailView(PersonListView):
         return Response(self.with_curies(self.person(get_object_or_404(self.supporters(), pk=pk))))
 
 
-class PersonOutreachListView(PersonListView):
+class PersonOutreachListView(SupportersView):
     @extend_schema(
         summary="A person's outreaches (on the campaigns you organise)",
         operation_id="osdi_person_outreaches_list",

@@ -246,7 +246,7 @@ def postprocess(result: dict, generator, request, public) -> dict:
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             responses = operation.setdefault("responses", {})
-            success = next((r for code, r in responses.items() if code.startswith("2")), {})
+            success: dict = next((r for code, r in responses.items() if code.startswith("2")), {})
             media_types = list(success.get("content", {})) or ["application/json"]
             errors = dict(ERRORS)
             if "requestBody" in operation:

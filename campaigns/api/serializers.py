@@ -464,13 +464,14 @@ def resolve_targets(campaign: m.Campaign, refs: list) -> list[m.Target]:
         # A target and a copy-to recipient may share a name: the target wins.
         for target in campaign.targets.filter(name__in=names).order_by("-role"):
             by_name[target.name] = target
-    found, missing = [], []
+    found: list[m.Target] = []
+    missing: list[str] = []
     for ref in refs:
-        target = by_id.get(ref) if isinstance(ref, int) else by_name.get(ref)
-        if target is None:
+        match = by_id.get(ref) if isinstance(ref, int) else by_name.get(ref)
+        if match is None:
             missing.append(str(ref))
-        elif target not in found:
-            found.append(target)
+        elif match not in found:
+            found.append(match)
     if missing:
         raise serializers.ValidationError(f"Not targets of this campaign: {', '.join(missing)}.")
     return found

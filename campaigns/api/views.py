@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -11,6 +11,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import models as m
@@ -36,7 +37,7 @@ SLUG_REGEX = "[-a-zA-Z0-9_]+"
 class ScopedMixin:
     """Who is asking: the campaigns they may see, and those they organise (and so may see supporters of)."""
 
-    request: object
+    request: Request
 
     @cached_property
     def visible_campaigns(self):
@@ -196,7 +197,7 @@ class CampaignPartViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Rows that belong to a campaign, shown when the campaign is visible."""
 
     lookup_value_regex = ID_REGEX
-    base_queryset = None
+    base_queryset: QuerySet
 
     def get_queryset(self):
         return self.base_queryset.filter(campaign__in=self.visible_campaigns.values("pk"))
