@@ -309,9 +309,16 @@ def test_parts_of_drafts_are_seen_only_by_their_organisers(request, seeds, draft
     assert response.status_code == 200
     assert (PARTS[part] in response.content.decode()) is sees_draft
     assert {row["campaign"] for row in response.json()["results"]} <= {FOUNDRY, MANGYSTAU, "secret-draft"}
-    hidden = draft.targets.first() if part == "targets" else None
-    if hidden:
-        assert client.get(f"/api/v1/targets/{hidden.pk}/").status_code == (200 if sees_draft else 404)
+    row = {
+        "targets": draft.targets,
+        "demands": draft.demands,
+        "people": draft.people,
+        "events": draft.events,
+        "updates": draft.updates,
+        "actions": draft.actions,
+        "responses": draft.responses,
+    }[part].get()
+    assert client.get(f"/api/v1/{part}/{row.pk}/").status_code == (200 if sees_draft else 404)
 
 
 @pytest.mark.parametrize("part", PARTS)
@@ -343,13 +350,15 @@ def test_people_at_risk_with_history(anon, foundry):
     assert "Ivan Bulgakov" in {p["name"] for p in people}
 
 
-def test_organisations_are_those_of_visible_campaigns(anon, mine, seeds, draft):
+@pytest.mark.parametrize(("who", "sees_draft"), [("anon", False), ("theirs", False), ("mine", True)])
+def test_organisations_are_those_of_visible_campaigns(request, seeds, draft, who, sees_draft):
+    client = request.getfixturevalue(who)
     hidden = m.Organisation.objects.create(name="Only in a draft")
     draft.campaign_organisations.create(organisation=hidden, role="supporter")
-    names = {o["name"] for o in anon.get("/api/v1/organisations/?page_size=100").json()["results"]}
-    assert "Workers' Movement of Kazakhstan" in names and "Only in a draft" not in names
-    names = {o["name"] for o in mine.get("/api/v1/organisations/?page_size=100").json()["results"]}
-    assert "Only in a draft" in names
+    names = {o["name"] for o in client.get("/api/v1/organisations/?page_size=100").json()["results"]}
+    assert "Workers' Movement of Kazakhstan" in names
+    assert ("Only in a draft" in names) is sees_draft
+    assert client.get(f"/api/v1/organisations/{hidden.pk}/").status_code == (200 if sees_draft else 404)
 
 
 # -- actions -----------------------------------------------------------------------------------------

@@ -186,6 +186,14 @@ def test_record_outreach_helper_answers_the_organiser_with_the_outreach(mine, fo
     assert "osdi:person" in outreach["_links"]
 
 
+def test_record_outreach_helper_answers_an_outsider_without_personal_links(theirs, foundry):
+    response = theirs.post(f"{BASE}/advocacy_campaigns/{FOUNDRY}/record_outreach_helper", HELPER_BODY, format="json")
+    assert response.status_code == 200
+    assert response.json()["solidarity:by"] == "a supporter"
+    assert "osdi:person" not in response.json()["_links"]
+    assert "bo@example.net" not in response.content.decode()
+
+
 def test_record_outreach_helper_accepts_hal_json(anon, foundry):
     import json
 
