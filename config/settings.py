@@ -164,7 +164,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "campaigns.api.errors.exception_handler",
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
+    # Reverse proxies in front of the app: the client's address is read that far back in X-Forwarded-For.
+    # 0 trusts only REMOTE_ADDR, so a client cannot dodge the rate limit by sending its own header.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Supporters may record actions without an account; this bounds how often one address may (cache-backed).

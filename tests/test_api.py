@@ -473,6 +473,9 @@ def test_anonymous_posts_are_rate_limited(anon, mine, foundry, settings):
     assert [anon.post("/api/v1/actions/", body, format="json").status_code for _ in range(3)] == [201, 201, 429]
     assert mine.post("/api/v1/actions/", body, format="json").status_code == 201
     assert anon.get("/api/v1/actions/").status_code == 200
+    # A client cannot pass for another by saying it is forwarded.
+    spoofed = anon.post("/api/v1/actions/", body, format="json", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert spoofed.status_code == 429
 
 
 # -- responses and people's status ---------------------------------------------------------------------
