@@ -181,7 +181,7 @@ class SignatoryDoc(serializers.Serializer):
 
 class SupporterDoc(serializers.Serializer):
     name = _text(max_length=200)
-    email = serializers.EmailField(required=False, allow_blank=True, allow_null=True)
+    email = serializers.EmailField(required=False, allow_blank=True, allow_null=True, max_length=254)
     organisation = _text(max_length=300)
     country = CountryDocField()
     consent_updates = serializers.BooleanField(required=False, default=False)
@@ -195,7 +195,7 @@ class ActionChannelDoc(serializers.Serializer):
 class ActionDoc(serializers.Serializer):
     kind = serializers.ChoiceField(choices=m.Action.Kind.choices)
     by = _text()
-    organisations = _list(serializers.CharField())
+    organisations = _list(serializers.CharField(max_length=300))
     supporter = SupporterDoc(required=False, allow_null=True)
     targets = _list(serializers.CharField())
     channel = ActionChannelDoc(required=False, allow_null=True)
@@ -204,7 +204,7 @@ class ActionDoc(serializers.Serializer):
     salutation = _text(max_length=200)
     subject = _text(max_length=300)
     text = _text()
-    represents = serializers.IntegerField(required=False, default=1, min_value=1)
+    represents = serializers.IntegerField(required=False, default=1, min_value=1, max_value=2**31 - 1)
     copies_sent = serializers.BooleanField(required=False, default=False)
     country = CountryDocField()
     signatories = _list(SignatoryDoc())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -561,3 +562,21 @@ class ActionTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.dimension}={self.key}#{self.shard}: {self.actions}"
+
+
+class IdempotencyKey(models.Model):
+    """A POST the API has answered, by the client's Idempotency-Key: a retry gets the same answer, not a second write."""
+
+    scope = models.CharField(max_length=40, help_text="Whose key: 'user:<id>', or 'anonymous'.")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path and JSON body.")
+    # Empty only inside the transaction that claims the key; filled before it commits.
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_unique_per_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} → {self.status_code}"

@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "django_countries",
     "nested_admin",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "campaigns",
 ]
 
@@ -199,6 +203,66 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The API (/api/): JSON only, token authentication for organisers, anonymous reads of published campaigns.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "campaigns.api.authentication.OSDITokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend", "rest_framework.filters.OrderingFilter"],
+    "DEFAULT_PAGINATION_CLASS": "campaigns.api.pagination.PagePagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "campaigns.api.errors.exception_handler",
+    # Reverse proxies in front of the app: the client's address is read that far back in X-Forwarded-For.
+    # 0 trusts only REMOTE_ADDR, so a client cannot dodge the rate limit by sending its own header.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Supporters may record actions without an account; this bounds how often one address may (cache-backed).
+API_SUPPORTER_ACTIONS_RATE = env.str("API_SUPPORTER_ACTIONS_RATE", default="30/hour")
+# How long a POST's Idempotency-Key is remembered (seconds); a retry within it records nothing twice.
+API_IDEMPOTENCY_KEY_TTL = env.int("API_IDEMPOTENCY_KEY_TTL", default=24 * 3600)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Solidarity action tracker API",
+    "DESCRIPTION": (
+        "Read campaigns (appeals) as campaign documents and record the actions that answer them. "
+        "Anonymous clients read published campaigns; organisers authenticate with `Authorization: Token <key>` "
+        "(or `OSDI-API-Token: <key>`). A supporter may POST an action without an account. "
+        "An OSDI-compatible view is under /api/osdi/v1/ (see docs/osdi.md)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/(v1|osdi/v1)",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "ActionKindEnum": "campaigns.models.Action.Kind",
+        "ActionViaEnum": "campaigns.models.Action.Via",
+        "TargetKindEnum": "campaigns.models.Target.Kind",
+        "TargetRoleEnum": "campaigns.models.Target.Role",
+        "ChannelKindEnum": "campaigns.models.Channel.Kind",
+        "DemandStatusEnum": "campaigns.models.Demand.Status",
+        "PersonStatusEnum": "campaigns.models.PersonStatus",
+        "ResponseClassificationEnum": "campaigns.models.Response.Classification",
+        "OrganisationKindEnum": "campaigns.models.Organisation.Kind",
+        "OrganisationRoleEnum": "campaigns.models.CampaignOrganisation.Role",
+        "CountryEnum": "campaigns.api.serializers.COUNTRY_CHOICES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "campaigns.api.schema.postprocess",
+    ],
+}
 
 LOGGING = {
     "version": 1,

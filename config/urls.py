@@ -10,7 +10,12 @@ admin.site.index_title = "Campaigns and actions"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
+    path("api/", include("campaigns.api.urls")),
     path("organise/import/", include("campaigns.urls_appeals")),
     path("unsubscribe/", include("campaigns.urls_unsubscribe")),
     path("", include("campaigns.urls")),
 ]
+
+# JSON, not an HTML page, for URLs under /api/ that no route matches (and for server errors there).
+handler404 = "campaigns.api.errors.page_not_found"
+handler500 = "campaigns.api.errors.server_error"

@@ -86,3 +86,14 @@ def campaign(organisation):
 def superuser(db):
     user = UserFactory(username="root", is_staff=True, is_superuser=True)
     return user
+
+
+@pytest.fixture(autouse=True)
+def api_throttle_reset():
+    """Anonymous API writes are rate-limited in the cache (Redis in CI, kept between tests): start each test afresh."""
+    from django.core.cache import cache
+
+    key = "throttle_supporter_actions_127.0.0.1"
+    cache.delete(key)
+    yield
+    cache.delete(key)

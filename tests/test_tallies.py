@@ -40,6 +40,7 @@ def test_totals_count_each_action_by_every_dimension(campaign, targets):
         "people": 1 + 300 + 40 + 1,
         "by_kind": {"donation": 1, "email": 1, "fax": 1, "rally": 1},
         "by_target": {"Kazakhmys": 2, "Ministry": 1},
+        "by_target_id": {targets[0].pk: 2, targets[1].pk: 1},
         "by_channel": {"fax": 1},
         "by_country": {"GB": 2, "FR": 1},
         "countries": 2,

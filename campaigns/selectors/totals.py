@@ -42,6 +42,7 @@ def campaign_totals(*, campaign: Campaign) -> dict:
         "people": people,
         "by_kind": _by_count(found[D.KIND]),
         "by_target": _by_count({names[int(k)]: n for k, n in found[D.TARGET].items() if int(k) in names}),
+        "by_target_id": {int(k): n for k, n in found[D.TARGET].items() if int(k) in names},
         "by_channel": _by_count({k: n for k, n in found[D.CHANNEL].items() if k}),
         "by_country": _by_count(by_country),
         "countries": len(by_country),
