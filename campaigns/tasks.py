@@ -7,6 +7,7 @@ its worker dies; the time limits are in settings too.
 
 from celery import shared_task
 
+from .services.api import idempotency_keys_prune
 from .services.delivery import delivery_send, delivery_sweep
 from .services.notifications import deadline_reminders_queue, digests_queue, escalations_queue
 
@@ -29,6 +30,11 @@ def send_deadline_reminders() -> int:
 @shared_task(name="campaigns.send_escalations")
 def send_escalations() -> int:
     return escalations_queue()
+
+
+@shared_task(name="campaigns.prune_idempotency_keys")
+def prune_idempotency_keys() -> int:
+    return idempotency_keys_prune()
 
 
 @shared_task(name="campaigns.send_organiser_digests")

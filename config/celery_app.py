@@ -47,6 +47,12 @@ def beat_schedule() -> dict:
             "schedule": crontab(minute=0, hour=settings.DIGEST_HOUR_UTC),
             "options": {"expires": hourly},
         },
+        # The API forgets Idempotency-Keys older than API_IDEMPOTENCY_KEY_TTL.
+        "idempotency-keys-prune": {
+            "task": "campaigns.prune_idempotency_keys",
+            "schedule": crontab(minute=50, hour=3),
+            "options": {"expires": hourly},
+        },
     }
 
 

@@ -46,6 +46,7 @@ def test_an_update_reaches_each_consenting_supporter_once(campaign, organiser, s
     message = next(m for m in mail.outbox if m.to == ["ana@example.net"])
     assert message.subject == "Foundry workers: Bulgakov released"
     assert "He walked free this morning." in message.body
+    assert f"http://127.0.0.1:8000/c/{campaign.slug}/" in message.body
     token = supporters["ana"].unsubscribe_token
     assert f"http://127.0.0.1:8000/unsubscribe/{token}/" in message.body
     assert message.extra_headers["List-Unsubscribe"] == f"<http://127.0.0.1:8000/unsubscribe/{token}/one-click/>"

@@ -28,7 +28,7 @@ def consenting(email: str):
 
 def test_the_schedule_is_declared_in_one_place_and_names_real_tasks(settings):
     schedule = beat_schedule()
-    assert set(schedule) == {"delivery-sweep", "deadline-reminders", "escalations", "organiser-digest"}
+    assert set(schedule) == {"delivery-sweep", "deadline-reminders", "escalations", "organiser-digest", "idempotency-keys-prune"}
     assert app.conf.beat_schedule == schedule
     for entry in schedule.values():
         assert entry["task"] in app.tasks
@@ -116,3 +116,21 @@ def test_run_scheduled_runs_the_schedule_in_process(campaign, organiser, django_
     assert [m.subject for m in mail.outbox] == ["Daily digest: 1 action on 1 campaign"]
     with pytest.raises(CommandError, match="no scheduled task named nope; there are: delivery-sweep"):
         call_command("run_scheduled", "nope")
+
+
+@pytest.mark.django_db
+def test_the_schedule_prunes_old_idempotency_keys(settings):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from campaigns.models import IdempotencyKey
+
+    old = IdempotencyKey.objects.create(scope="anonymous", key="old", fingerprint="x", status_code=201, response={})
+    IdempotencyKey.objects.filter(pk=old.pk).update(
+        created=timezone.now() - dt.timedelta(seconds=settings.API_IDEMPOTENCY_KEY_TTL + 60)
+    )
+    IdempotencyKey.objects.create(scope="anonymous", key="new", fingerprint="y", status_code=201, response={})
+    call_command("run_scheduled", "idempotency-keys-prune", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]

@@ -50,7 +50,13 @@ def _news_queue(*, campaign: Campaign, key: str, purpose: str, subject: str, hea
         page, one_click = _unsubscribe_urls(supporter)
         body = render_to_string(
             "campaigns/email/supporter_news.txt",
-            {"campaign": campaign, "headline": headline, "text": text, "unsubscribe_url": page},
+            {
+                "campaign": campaign,
+                "campaign_url": settings.SITE_URL + reverse("campaigns:campaign", args=[campaign.slug]),
+                "headline": headline,
+                "text": text,
+                "unsubscribe_url": page,
+            },
         )
         delivery_queue(
             to=[supporter.email],
