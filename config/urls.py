@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from campaigns.web.urls import appeal_import_urlpatterns, unsubscribe_urlpatterns
+
 admin.site.site_header = "Solidarity action tracker"
 admin.site.site_title = "Solidarity action tracker"
 admin.site.index_title = "Campaigns and actions"
@@ -11,11 +13,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("api/", include("campaigns.api.urls")),
-    path("organise/import/", include("campaigns.urls_appeals")),
-    path("unsubscribe/", include("campaigns.urls_unsubscribe")),
-    path("", include("campaigns.urls")),
+    path("organise/import/", include(appeal_import_urlpatterns)),
+    path("unsubscribe/", include((unsubscribe_urlpatterns, "unsubscribe"))),
+    path("", include("campaigns.web.urls")),
 ]
 
 # JSON, not an HTML page, for URLs under /api/ that no route matches (and for server errors there).
-handler404 = "campaigns.api.errors.page_not_found"
-handler500 = "campaigns.api.errors.server_error"
+handler404 = "campaigns.web.errors.page_not_found"
+handler500 = "campaigns.web.errors.server_error"

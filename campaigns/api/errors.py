@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
-from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ..documents import DocumentError
+from ..documents.validation import DocumentError
 
 
 class IdempotencyKeyReused(exceptions.APIException):
@@ -28,20 +26,3 @@ def exception_handler(exc, context):
     if response is not None and isinstance(response.data, list):
         response.data = {"non_field_errors": response.data}
     return response
-
-
-def _is_api(request) -> bool:
-    return request.path.startswith("/api/")
-
-
-def page_not_found(request, exception=None):
-    """Django's 404 (a URL no route matches), as JSON under /api/."""
-    if _is_api(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return defaults.page_not_found(request, exception)
-
-
-def server_error(request):
-    if _is_api(request):
-        return JsonResponse({"detail": "Server error."}, status=500)
-    return defaults.server_error(request)

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import models as m
-from ..documents import CampaignDoc, document_validate
+from ..documents.validation import CampaignDoc, document_validate
 from ..permissions import campaigns_managed_by, campaigns_visible_to, organisations_for_user
 from ..selectors.documents import campaign_document, campaigns_for_documents
 from ..selectors.totals import campaign_totals

@@ -10,7 +10,7 @@ from django.db import transaction
 from .. import models as m
 from ..appeals.draft import AppealDraft, draft_from_source
 from ..appeals.reading import AppealReadError, appeal_read, source_from_text
-from ..documents import DocumentError
+from ..documents.validation import DocumentError
 from .documents import campaign_document_load
 
 __all__ = ["AppealReadError", "appeal_draft", "appeal_save"]

@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .. import models as m
-from ..documents import DocumentError, document_validate
+from ..documents.validation import DocumentError, document_validate
 from .tallies import action_tallies_rebuild
 
 

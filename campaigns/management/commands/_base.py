@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...documents import DocumentError
+from ...documents.validation import DocumentError
 
 
 class DocumentCommand(BaseCommand):

@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import models as m
-from ..forms import AddressForm, DemandOutcomeForm, PersonStatusForm, ResponseForm, UpdateForm
 from ..permissions import campaign_for_user, campaigns_managed_by
 from ..selectors.campaigns import (
     EXPORT_COLUMNS,
@@ -31,6 +30,7 @@ from ..services.campaigns import demand_outcome_set, update_post
 from ..services.people import person_status_set
 from ..services.responses import response_record
 from ..services.targets import channel_fill
+from .forms import AddressForm, DemandOutcomeForm, PersonStatusForm, ResponseForm, UpdateForm
 from .public import form_add_errors
 
 

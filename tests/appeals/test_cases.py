@@ -8,7 +8,7 @@ from django.conf import settings
 
 from campaigns import models as m
 from campaigns.appeals.scoring import FIELDS, score
-from campaigns.documents import document_validate
+from campaigns.documents.validation import document_validate
 from campaigns.management.commands.score_appeals import cases
 from campaigns.services.appeals import appeal_draft, appeal_save
 

@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from .appeals.draft import AppealDraft
-from .appeals.highlight import highlight
-from .appeals.reading import AppealReadError, max_bytes
-from .documents import DocumentError
-from .forms_appeals import AppealForm, DraftForm
-from .permissions import organisations_for_user
-from .services.appeals import appeal_draft, appeal_save
+from ..appeals.draft import AppealDraft
+from ..appeals.highlight import highlight
+from ..appeals.reading import AppealReadError, max_bytes
+from ..documents.validation import DocumentError
+from ..permissions import organisations_for_user
+from ..services.appeals import appeal_draft, appeal_save
+from .appeal_forms import AppealForm, DraftForm
 
 TEMPLATES = "campaigns/appeals/"
 

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from campaigns import models as m
 from campaigns.services.api import api_token_create
 
-from .factories import ActionFactory, CampaignFactory, SupporterFactory
+from ..factories import ActionFactory, CampaignFactory, SupporterFactory
 
 FOUNDRY = "irtyshskii-foundry-nationalisation"
 MANGYSTAU = "mangystau-oil-workers-2011"

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django_countries import countries
 from rest_framework import serializers
 
-from . import models as m
-from .channels import channel_normalise
-from .partial_dates import normalise_partial_date
+from .. import models as m
+from ..channels import channel_normalise
+from ..partial_dates import normalise_partial_date
 
 
 class DocumentError(Exception):

@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .selectors.supporters import supporter_by_unsubscribe_token
-from .services.notifications import supporter_unsubscribe
+from ..selectors.supporters import supporter_by_unsubscribe_token
+from ..services.notifications import supporter_unsubscribe
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,8 +1,8 @@
-"""The public pages and the organisers' pages."""
+"""The site's URLs: public pages, organisers' pages, appeal import and unsubscribing."""
 
 from django.urls import path
 
-from .views import organise, public
+from . import appeals, organise, public, unsubscribe
 
 app_name = "campaigns"
 
@@ -24,4 +24,16 @@ urlpatterns = [
     path("organise/c/<slug:slug>/status/", organise.status_set, name="status_set"),
     path("organise/c/<slug:slug>/update/", organise.update_add, name="update_add"),
     path("organise/c/<slug:slug>/address/", organise.address_add, name="address_add"),
+]
+
+# Included under /organise/import/ with no namespace.
+appeal_import_urlpatterns = [
+    path("", appeals.appeal_import, name="appeal_import"),
+    path("save/", appeals.appeal_import_save, name="appeal_import_save"),
+]
+
+# Included under /unsubscribe/ as the "unsubscribe" namespace.
+unsubscribe_urlpatterns = [
+    path("<str:token>/", unsubscribe.unsubscribe, name="confirm"),
+    path("<str:token>/one-click/", unsubscribe.unsubscribe_one_click, name="one_click"),
 ]

@@ -13,7 +13,7 @@ from campaigns.selectors.totals import campaign_totals, campaigns_totals
 from campaigns.services.actions import action_record
 from campaigns.services.tallies import action_tallies_rebuild
 
-from .factories import CampaignFactory, ChannelFactory, SupporterFactory, TargetFactory
+from ..factories import CampaignFactory, ChannelFactory, SupporterFactory, TargetFactory
 
 
 @pytest.fixture

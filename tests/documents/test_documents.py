@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from campaigns import models as m
-from campaigns.documents import DocumentError
+from campaigns.documents.validation import DocumentError
 from campaigns.selectors.documents import campaign_document, campaigns_for_documents
 from campaigns.services.actions import action_record
 from campaigns.services.documents import campaign_document_load, campaign_documents_load
 
-from .factories import SupporterFactory
+from ..factories import SupporterFactory
 
 
 def _export(*args) -> list:

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import models as m
-from ..forms import CampaignFilterForm, RecordActionForm, TakeActionForm
 from ..letters import letter_pdf, mailto_url, signed_text
 from ..permissions import campaign_for_user
 from ..selectors.campaigns import (
@@ -26,6 +25,7 @@ from ..selectors.campaigns import (
 )
 from ..selectors.totals import campaign_totals, campaigns_totals
 from ..services.actions import KIND_FOR_CHANNEL, ActionTaken, action_take
+from .forms import CampaignFilterForm, RecordActionForm, TakeActionForm
 
 PAGE_SIZE = 20
 STEP_SALT = "campaigns.act.step"

@@ -12,7 +12,7 @@ from campaigns.services.notifications import deadline_reminders_queue, digests_q
 from campaigns.services.organisers import organiser_create
 from config.celery_app import app, beat_schedule
 
-from .factories import ActionFactory, CampaignFactory, SupporterFactory, TargetFactory
+from ..factories import ActionFactory, CampaignFactory, SupporterFactory, TargetFactory
 
 TODAY = dt.date(2026, 5, 10)
 

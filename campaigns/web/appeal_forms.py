@@ -6,8 +6,8 @@ import json
 
 from django import forms
 
-from .appeals.reading import max_bytes
-from .models import Organisation
+from ..appeals.reading import max_bytes
+from ..models import Organisation
 
 
 class AppealForm(forms.Form):

@@ -14,7 +14,7 @@ from campaigns.services.actions import action_record
 from campaigns.services.people import person_status_set
 from campaigns.services.responses import response_record
 
-from .factories import CampaignFactory, ChannelFactory, TargetFactory
+from ..factories import CampaignFactory, ChannelFactory, TargetFactory
 
 
 @pytest.fixture

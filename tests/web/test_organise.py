@@ -10,7 +10,7 @@ from campaigns import models as m
 from campaigns.services.actions import action_record
 from campaigns.services.delivery import delivery_queue
 
-from .factories import ChannelFactory, SupporterFactory, TargetFactory
+from ..factories import ChannelFactory, SupporterFactory, TargetFactory
 
 
 @pytest.fixture

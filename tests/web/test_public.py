@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from campaigns import models as m
 from campaigns.services.actions import action_record
 
-from .factories import ActionFactory, CampaignFactory, ChannelFactory, OrganisationFactory, SupporterFactory, TargetFactory
+from ..factories import ActionFactory, CampaignFactory, ChannelFactory, OrganisationFactory, SupporterFactory, TargetFactory
 
 
 @pytest.fixture

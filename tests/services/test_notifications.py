@@ -12,7 +12,7 @@ from campaigns.services.delivery import delivery_queue
 from campaigns.services.notifications import notifications_for_update, supporter_unsubscribe
 from campaigns.services.people import person_status_set
 
-from .factories import ActionFactory, CampaignFactory, SupporterFactory
+from ..factories import ActionFactory, CampaignFactory, SupporterFactory
 
 
 def consenting(email: str, **fields) -> Supporter:

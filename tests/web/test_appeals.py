@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from campaigns import models as m
 
-from .factories import UserFactory
+from ..factories import UserFactory
 
 FOUNDRY = settings.BASE_DIR / "seeds" / "000_5746010bd4fc8c14.txt"
 IMPORT = "/organise/import/"

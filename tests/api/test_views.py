@@ -14,7 +14,7 @@ from campaigns.selectors.documents import campaign_document, campaigns_for_docum
 from campaigns.services.api import api_token_create
 from campaigns.services.tallies import action_tallies_rebuild
 
-from .factories import ActionFactory, CampaignFactory, SupporterFactory, TargetFactory
+from ..factories import ActionFactory, CampaignFactory, SupporterFactory, TargetFactory
 
 FOUNDRY = "irtyshskii-foundry-nationalisation"
 MANGYSTAU = "mangystau-oil-workers-2011"

@@ -15,7 +15,7 @@ from campaigns.models import Delivery, Demand
 from campaigns.services.campaigns import demand_outcome_set, update_post
 from campaigns.services.delivery import _backoff, delivery_queue, delivery_requeue, delivery_send, delivery_sweep
 
-from .smtp import SmtpServer, free_port
+from ..smtp import SmtpServer, free_port
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.utils import timezone
 from campaigns.models import Delivery
 from campaigns.selectors.delivery import broker_status
 
-from .factories import CampaignFactory
+from ..factories import CampaignFactory
 
 
 def make(campaign, subject, state, **fields):

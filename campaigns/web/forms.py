@@ -11,9 +11,9 @@ from django.utils import timezone
 from django_countries import countries as country_names
 from django_countries.fields import CountryField
 
-from . import models as m
-from .partial_dates import normalise_partial_date
-from .selectors.campaigns import channels_known
+from .. import models as m
+from ..partial_dates import normalise_partial_date
+from ..selectors.campaigns import channels_known
 
 # A browser's date picker reads and writes ISO dates, whatever the site's display locale.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

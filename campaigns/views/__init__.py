@@ -1,1 +1,0 @@
-"""Views: thin functions that read through selectors, write through services and render templates."""
