@@ -10,6 +10,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from .models import Campaign, Channel, Target
@@ -49,10 +50,34 @@ def mailto_url(*, to: Sequence[str], cc: Sequence[str] = (), subject: str = "", 
     return "mailto:" + ",".join(quote(address, safe="@") for address in to) + ("?" + "&".join(query) if query else "")
 
 
-def _starts_with_salutation(text: str) -> bool:
-    """Whether the message opens with its own salutation ("Dear Mr. President," / "To Kazakhmys,")."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return first.lower().startswith("dear ") or (first.endswith(",") and len(first) <= 60)
+# How a salutation opens, lower-cased ("Dear Mr. President," / "To Kazakhmys,").
+SALUTATION_OPENINGS = ("dear ", "to ")
+
+
+def _is_salutation(paragraph: str) -> bool:
+    line = paragraph.strip()
+    return "\n" not in line and line.endswith(",") and len(line) <= 80 and line.lower().startswith(SALUTATION_OPENINGS)
+
+
+def letter_salutation(*, text: str, target: Target) -> tuple[str, list[str]]:
+    """One salutation and the paragraphs that follow it.
+
+    The supporter's own first line wins when it is a salutation; otherwise the target's salutation,
+    then the model message's own, then "Dear Sir or Madam". Every other salutation among the first
+    paragraphs (the model's "To Kazakhmys," under a line the supporter added) is dropped, so a letter
+    never greets twice.
+    """
+    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    found = [i for i, p in enumerate(paragraphs[:4]) if _is_salutation(p)]
+    if found and found[0] == 0:
+        salutation = paragraphs[0]
+    elif target.salutation:
+        salutation = target.salutation.rstrip(",") + ","
+    elif found:
+        salutation = paragraphs[found[0]]
+    else:
+        salutation = DEFAULT_SALUTATION + ","
+    return salutation, [p for i, p in enumerate(paragraphs) if i not in found]
 
 
 @dataclass(frozen=True)
@@ -63,8 +88,12 @@ class LetterPage:
     paragraphs: list[str]
 
 
+def _postal_lines(value: str) -> list[str]:
+    return [part.strip() for part in value.replace("\n", ",").split(",") if part.strip()]
+
+
 def letter_address(target: Target) -> list[str]:
-    """The address block: name, title, then the postal address, or else the fax number."""
+    """The address block: name, title, the postal address (or the country), then the fax number."""
     lines = [target.name]
     if target.title:
         lines.append(target.title)
@@ -72,11 +101,63 @@ def letter_address(target: Target) -> list[str]:
     postal = next((c for c in channels if c.kind == Channel.Kind.POSTAL), None)
     fax = next((c for c in channels if c.kind == Channel.Kind.FAX), None)
     if postal is not None:
-        lines += [part.strip() for part in postal.value.replace("\n", ",").split(",") if part.strip()]
-    elif fax is not None:
-        lines.append(f"Fax: {fax.e164 or fax.value}")
+        lines += _postal_lines(postal.value)
     elif target.country:
         lines.append(countries.name(target.country))
+    if fax is not None:
+        lines.append(_("Fax: %(number)s") % {"number": fax.e164 or fax.value})
+    return lines
+
+
+def copy_lines(copy_to: Sequence[Target]) -> list[str]:
+    """The "cc:" lines of a letter: each copy-to recipient, with a postal address or e-mail when known."""
+    lines = []
+    for target in copy_to:
+        channels = [c for c in target.channels.all() if not c.masked]
+        where = next((c for c in channels if c.kind == Channel.Kind.POSTAL), None) or next(
+            (c for c in channels if c.kind == Channel.Kind.EMAIL), None
+        )
+        detail = ", ".join(_postal_lines(where.value)) if where else ""
+        lines.append(f"cc: {target.name}" + (f", {detail}" if detail else ""))
+    return lines
+
+
+def fax_cover(*, campaign: Campaign, target: Target, number: Channel) -> str:
+    """The e-mail body a fax job carries to the gateway (many print it as a cover note)."""
+    return _(
+        "Fax for %(target)s (%(number)s): a letter from a supporter of the campaign “%(title)s”, attached as a PDF.\n"
+        "Sent through %(site)s/."
+    ) % {"target": target.name, "number": number.e164, "title": campaign.title, "site": settings.SITE_URL}
+
+
+def webmail_urls(*, to: Sequence[str], cc: Sequence[str] = (), subject: str = "", body: str = "") -> dict[str, str]:
+    """Compose links for the webmails many supporters use instead of a mail app (mailto: opens nothing for them)."""
+    from urllib.parse import urlencode
+
+    body = body.replace("\r\n", "\n")
+    gmail = {"view": "cm", "fs": "1", "to": ",".join(to), "cc": ",".join(cc), "su": subject, "body": body}
+    outlook = {"to": ",".join(to), "cc": ",".join(cc), "subject": subject, "body": body}
+    return {
+        "gmail": "https://mail.google.com/mail/?" + urlencode({k: v for k, v in gmail.items() if v}, quote_via=quote),
+        "outlook": "https://outlook.office.com/mail/deeplink/compose?"
+        + urlencode({k: v for k, v in outlook.items() if v}, quote_via=quote),
+    }
+
+
+def call_script(*, campaign: Campaign, target: Target, name: str = "") -> list[str]:
+    """A short script for a phone call: who is calling, why, the demands, and a polite close."""
+    who = _("My name is %(name)s.") % {"name": name} if name else _("I am a supporter of the workers.")
+    lines = [
+        _("Hello. %(who)s I am calling %(target)s about: %(title)s.") % {"who": who, "target": target.name, "title": campaign.title}
+    ]
+    demands = [d.text.rstrip(".") for d in campaign.demands.all()][:3]
+    if demands:
+        lines.append(_("I ask you to: %(demands)s.") % {"demands": "; ".join(demands)})
+    else:
+        first = next((p.strip() for p in campaign.message_body.split("\n\n") if p.strip() and not _is_salutation(p)), "")
+        if first:
+            lines.append(first)
+    lines.append(_("Please pass this message on to those responsible. Thank you."))
     return lines
 
 
@@ -91,20 +172,14 @@ def letter_pdf(
     country: str = "",
     date: dt.date | None = None,
 ) -> bytes:
-    """A printable letter, one page per target, for fax or post (WeasyPrint)."""
+    """A printable letter, one page per target, for fax or post (WeasyPrint), with "cc:" lines for the copies."""
     from weasyprint import HTML
 
-    own_salutation = _starts_with_salutation(text)
-    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    pages = [
-        LetterPage(
-            target=target,
-            address=letter_address(target),
-            salutation="" if own_salutation else (target.salutation or DEFAULT_SALUTATION).rstrip(",") + ",",
-            paragraphs=paragraphs,
-        )
-        for target in targets
-    ]
+    pages = []
+    for target in targets:
+        salutation, paragraphs = letter_salutation(text=text, target=target)
+        pages.append(LetterPage(target=target, address=letter_address(target), salutation=salutation, paragraphs=paragraphs))
+    copy_to = Target.objects.filter(campaign=campaign, role=Target.Role.COPY_TO).prefetch_related("channels")
     html = render_to_string(
         "campaigns/letter.html",
         {
@@ -113,6 +188,7 @@ def letter_pdf(
             "subject": subject,
             "date": date or timezone.localdate(),
             "sender": signature_lines(name=name, organisation=organisation, country=country),
+            "copies": copy_lines(list(copy_to)),
         },
     )
     return HTML(string=html, base_url=None, url_fetcher=_no_fetch).write_pdf()

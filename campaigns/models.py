@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,6 +17,20 @@ from .channels import channel_normalise
 from .partial_dates import validate_partial_date
 
 PARTIAL_DATE_HELP = "YYYY, YYYY-MM, YYYY-MM-DD, or --MM-DD when the year is unknown."
+
+
+def embed_origins_list(value: str) -> list[str]:
+    """The origins a campaign's form may be framed by, one per line: `https://union.example`."""
+    return [line.strip().rstrip("/") for line in value.splitlines() if line.strip()]
+
+
+def validate_embed_origins(value: str) -> None:
+    from urllib.parse import urlsplit
+
+    for origin in embed_origins_list(value):
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or ";" in origin:
+            raise ValidationError(f"{origin!r} is not an origin: write it as https://union.example (no path).")
 
 
 class PartialDateField(models.CharField):
@@ -105,12 +120,23 @@ class Campaign(models.Model):
     organisations = models.ManyToManyField(Organisation, through="CampaignOrganisation", related_name="campaigns")
     message_subject = models.CharField("model message subject", max_length=300, blank=True)
     message_body = models.TextField("model message", blank=True)
+    goal = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text="How many actions the organisers aim for."
+    )
+    embed_origins = models.TextField(
+        blank=True,
+        validators=[validate_embed_origins],
+        help_text="Sites allowed to embed the action form, one origin per line, e.g. https://union.example.",
+    )
     created = models.DateTimeField(default=timezone.now)
     modified = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created"]
-        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="campaign_slug_not_empty")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="campaign_slug_not_empty"),
+            models.CheckConstraint(condition=Q(goal__isnull=True) | Q(goal__gte=1), name="campaign_goal_positive"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -385,6 +411,14 @@ class Action(models.Model):
         MEETING = "meeting"
         OTHER = "other"
 
+    class Outcome(models.TextChoices):
+        """How a phone call went, as the caller tells it."""
+
+        ANSWERED = "answered", "someone answered"
+        VOICEMAIL = "voicemail", "left a voicemail"
+        NO_ANSWER = "no_answer", "no answer"
+        REFUSED = "refused", "they refused to listen"
+
     class Via(models.TextChoices):
         RECORDED = "recorded", "recorded by the supporter"
         PLATFORM = "platform", "sent by the platform"
@@ -407,6 +441,10 @@ class Action(models.Model):
     copies_sent = models.BooleanField(default=False)
     country = CountryField(blank=True, help_text="Where the action was taken from.")
     via = models.CharField(max_length=10, choices=Via.choices, default=Via.RECORDED)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, help_text="For a call: how it went.")
+    source = models.CharField(
+        max_length=32, blank=True, help_text="The referral code (?src=) of the link the supporter came by."
+    )
     dedupe_key = models.CharField(
         max_length=64,
         null=True,
@@ -424,6 +462,7 @@ class Action(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(represents__gte=1), name="action_represents_positive"),
             models.UniqueConstraint(fields=["campaign", "dedupe_key"], name="action_dedupe_unique"),
+            models.CheckConstraint(condition=Q(outcome="") | Q(kind="call"), name="action_outcome_only_for_calls"),
         ]
         # The dashboard's latest actions of one campaign, without sorting all of them.
         indexes = [models.Index(fields=["campaign", "-created", "-id"], name="action_campaign_recent")]
@@ -456,6 +495,11 @@ class Delivery(models.Model):
         SENT = "sent"
         FAILED = "failed"
 
+    class Kind(models.TextChoices):
+        EMAIL = "email", "e-mail"
+        FAX = "fax", "fax (through the e-mail-to-fax gateway)"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMAIL)
     action = models.ForeignKey(Action, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
     channel = models.ForeignKey(Channel, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries")
@@ -476,6 +520,9 @@ class Delivery(models.Model):
         null=True, blank=True, help_text="When the last attempt began; a row sending for longer than the lease is queued again."
     )
     headers = models.JSONField(default=dict, blank=True, help_text="Extra headers, e.g. List-Unsubscribe.")
+    letter = models.JSONField(
+        default=dict, blank=True, help_text="For a fax: what its letter (PDF) is made from when it is sent."
+    )
     message_id = models.CharField(max_length=300, blank=True)
     dedupe_key = models.CharField(
         max_length=200,
@@ -544,12 +591,13 @@ class ActionTally(models.Model):
         COUNTRY = "country"
         DAY = "day"
         TARGET = "target"
+        SOURCE = "source"
 
     SHARDS = TALLY_SHARDS
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies")
     dimension = models.CharField(max_length=10, choices=Dimension.choices)
-    key = models.CharField(max_length=32, blank=True, help_text="The kind, channel kind, country code, ISO day or target id.")
+    key = models.CharField(max_length=32, blank=True, help_text="The kind, channel kind, country code, ISO day, target id or referral code.")
     shard = models.PositiveSmallIntegerField(default=0)
     actions = models.BigIntegerField(default=0)
     people = models.BigIntegerField(default=0)

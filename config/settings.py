@@ -168,6 +168,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="solidarity.localhost")
 
+# Faxes go out as e-mail to an e-mail-to-fax gateway (the letter as a PDF attachment), through the
+# same outbox as e-mail. FAX_ADDRESS names the gateway's mailbox for a number: {e164} is +73102768247,
+# {digits} is 73102768247. Both unset: the platform sends no fax (supporters print and fax it themselves).
+FAX_GATEWAY = env.str("FAX_GATEWAY", default="")
+FAX_ADDRESS = env.str("FAX_ADDRESS", default="")
+FAX_FROM_EMAIL = env.str("FAX_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
+if bool(FAX_GATEWAY) != bool(FAX_ADDRESS):
+    raise ImproperlyConfigured("Set both FAX_GATEWAY (smtp://...) and FAX_ADDRESS ({e164}@fax.example), or neither.")
+if FAX_ADDRESS and "{e164}" not in FAX_ADDRESS and "{digits}" not in FAX_ADDRESS:
+    raise ImproperlyConfigured("FAX_ADDRESS must contain {e164} or {digits}, e.g. {digits}@fax.example.")
+
 # Appeal import (manage.py import_appeal, /organise/import/): the largest file or pasted text read.
 APPEAL_MAX_BYTES = env.int("APPEAL_MAX_BYTES", default=5 * 1024 * 1024)
 # Pasted text arrives as a form field: let it be as large as an uploaded file may be.

@@ -25,6 +25,7 @@ class Received:
     subject: str
     rcpt_tos: tuple[str, ...]
     at: float  # time.monotonic() when the server answered 250 to DATA
+    raw: bytes = b""  # the whole message as it arrived, attachments included
 
 
 class Recorder:
@@ -61,7 +62,7 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content)
-        received = Received(str(message["Message-ID"]), str(message["Subject"]), tuple(envelope.rcpt_tos), time.monotonic())
+        received = Received(str(message["Message-ID"]), str(message["Subject"]), tuple(envelope.rcpt_tos), time.monotonic(), envelope.content)
         with self._lock:
             self.messages.append(received)
         return "250 2.0.0 Accepted"

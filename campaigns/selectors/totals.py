@@ -47,6 +47,7 @@ def campaign_totals(*, campaign: Campaign) -> dict:
         "by_country": _by_count(by_country),
         "countries": len(by_country),
         "by_day": dict(sorted(found[D.DAY].items())),
+        "by_source": _by_count(found[D.SOURCE]),
     }
 
 

@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..letters import email_body
+from ..letters import email_body, fax_cover
 from ..models import Action, Campaign, Channel, Delivery, Organisation, Signatory, Supporter, Target
 from ..selectors.campaigns import channels_known
 from .delivery import delivery_queue
+from .fax import fax_address, fax_enabled
 from .supporters import supporter_for_action
 from .tallies import action_tally_add
 
@@ -67,6 +68,8 @@ def action_record(
     via: str = Action.Via.RECORDED,
     dedupe: bool = True,
     submission: str = "",
+    outcome: str = "",
+    source: str = "",
 ) -> Action:
     """Record an action, refusing what cannot be true; errors are keyed by field.
 
@@ -90,6 +93,8 @@ def action_record(
         errors["date"] = "The date is in the future: record an action once it is done."
     if not isinstance(represents, int) or represents < 1:
         errors["represents"] = "An action speaks for at least one person."
+    if outcome and (outcome not in Action.Outcome.values or kind != Action.Kind.CALL):
+        errors["outcome"] = "Only a phone call has an outcome: answered, voicemail, no_answer or refused."
     if errors:
         raise ValidationError(errors)
     dedupe_key = None
@@ -120,6 +125,8 @@ def action_record(
                 country=country,
                 via=via,
                 dedupe_key=dedupe_key,
+                outcome=outcome,
+                source=source_clean(source),
             )
     except IntegrityError:
         existing = Action.objects.filter(campaign=campaign, dedupe_key=dedupe_key).first() if dedupe_key else None
@@ -142,6 +149,12 @@ def action_record(
     return action
 
 
+def source_clean(value: str) -> str:
+    """A referral code as counted: lower-case letters, digits, '-' and '_', at most 32; anything else is dropped."""
+    value = (value or "").strip().lower()
+    return value if value and len(value) <= 32 and all(c.isascii() and (c.isalnum() or c in "-_") for c in value) else ""
+
+
 # The kind of action each way of reaching a target makes.
 KIND_FOR_CHANNEL: dict[str, str] = {
     Channel.Kind.EMAIL: Action.Kind.EMAIL,
@@ -151,6 +164,10 @@ KIND_FOR_CHANNEL: dict[str, str] = {
     Channel.Kind.WEB: Action.Kind.OTHER,
     Channel.Kind.SOCIAL: Action.Kind.SOCIAL,
 }
+
+
+# The ways the platform itself can send a message.
+SENDABLE_WAYS = (Channel.Kind.EMAIL, Channel.Kind.FAX)
 
 
 @dataclass(frozen=True)
@@ -178,31 +195,42 @@ def action_take(
     represents: int = 1,
     date: dt.date | None = None,
     submission: str = "",
+    way: str = Channel.Kind.EMAIL,
+    outcome: str = "",
+    source: str = "",
 ) -> ActionTaken:
     """A supporter acts from the public pages: who they are, what they did, and the email if the platform sends it.
 
-    With `send`, the message goes by email from the platform's address to every chosen target whose
-    address is known (Reply-To the supporter when they give an email, copies to the campaign's copy-to
-    recipients); the worker sends it after commit. A repeat sends nothing again.
+    With `send`, the message goes from the platform to every chosen target whose address of that `way`
+    is known: by email (Reply-To the supporter when they give an email, copies to the campaign's copy-to
+    recipients), or by fax (one letter PDF per number, through the fax gateway); the worker sends it
+    after commit. A repeat sends nothing again.
     """
     to: list[str] = []
     cc: list[str] = []
+    faxes: list[tuple[Target, Channel]] = []
     if send:
-        reached = channels_known(targets=targets, kind=Channel.Kind.EMAIL)
+        if way not in SENDABLE_WAYS or (way == Channel.Kind.FAX and not fax_enabled()):
+            raise ValidationError({"way": "This site cannot send that for you: print the letter or send it yourself."})
+        reached = channels_known(targets=targets, kind=way)
         if not text.strip():
             raise ValidationError({"text": "Write the message to send."})
         if not reached:
             names = ", ".join(t.name for t in targets) or "the chosen target"
-            raise ValidationError(
-                {"targets": f"No email address is known yet for {names}: send it yourself by fax or post, or print a letter."}
-            )
-        targets = list({t.pk: t for t, _ in reached}.values())  # only those the email reaches
-        channel, kind = reached[0][1], Action.Kind.EMAIL
+            label = "email address" if way == Channel.Kind.EMAIL else "fax number"
+            raise ValidationError({"targets": f"No {label} is known yet for {names}: print a letter or choose another way."})
+        targets = list({t.pk: t for t, _ in reached}.values())  # only those the message reaches
+        channel, kind = reached[0][1], KIND_FOR_CHANNEL[way]
+        faxes = list({c.e164: (t, c) for t, c in reached}.values()) if way == Channel.Kind.FAX else []
         to = list(dict.fromkeys(c.value for _, c in reached))
-        cc = list(
-            Channel.objects.filter(
-                target__campaign=campaign, target__role=Target.Role.COPY_TO, kind=Channel.Kind.EMAIL, masked=False
-            ).values_list("value", flat=True)
+        cc = (
+            list(
+                Channel.objects.filter(
+                    target__campaign=campaign, target__role=Target.Role.COPY_TO, kind=Channel.Kind.EMAIL, masked=False
+                ).values_list("value", flat=True)
+            )
+            if way == Channel.Kind.EMAIL
+            else []
         )
     supporter = supporter_for_action(
         campaign=campaign, name=name, email=email, organisation=organisation, country=country, consent_updates=consent_updates
@@ -221,11 +249,34 @@ def action_take(
         country=country,
         via=Action.Via.PLATFORM if send else Action.Via.RECORDED,
         submission=submission,
+        outcome=outcome,
+        source=source,
     )
     if action.repeat:
         return ActionTaken(action=action, repeat=True, delivery=action.deliveries.order_by("-id").first())
     delivery = None
-    if send:
+    if faxes:
+        letter = {
+            "subject": subject.strip(),
+            "text": text.strip(),
+            "name": name,
+            "organisation": organisation,
+            "country": country,
+            "date": action.date.isoformat(),
+        }
+        for target, number in faxes:
+            queued = delivery_queue(
+                kind=Delivery.Kind.FAX,
+                to=[fax_address(e164=number.e164)],
+                subject=subject.strip() or campaign.message_subject or campaign.title,
+                body=fax_cover(campaign=campaign, target=target, number=number),
+                letter={**letter, "targets": [target.pk]},
+                action=action,
+                campaign=campaign,
+                channel=number,
+            )
+            delivery = delivery or queued
+    elif send:
         reply_to = [supporter.email] if supporter and supporter.email else []
         delivery = delivery_queue(
             to=to,

@@ -1,4 +1,7 @@
-"""Outbound email: every message is a Delivery row (the outbox), sent by the worker after commit.
+"""Outbound email and fax: every message is a Delivery row (the outbox), sent by the worker after commit.
+
+A fax is an e-mail to the e-mail-to-fax gateway (`services/fax.py`) with the letter as a PDF: it is
+claimed, throttled (per fax number), retried and swept exactly like an e-mail.
 
 How a message travels:
 1. `delivery_queue` writes the row in the caller's transaction, gives it a slot (`not_before`)
@@ -36,6 +39,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import make_msgid
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -43,6 +47,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from ..models import Action, Campaign, Channel, Delivery
+from .fax import fax_connection, fax_enabled, fax_letter_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +118,12 @@ def delivery_queue(
     purpose: str = "action",
     dedupe_key: str | None = None,
     headers: Mapping[str, str] | None = None,
+    kind: str = Delivery.Kind.EMAIL,
+    letter: Mapping | None = None,
 ) -> Delivery:
-    """Queue one email. The task that sends it is published only when the transaction commits.
+    """Queue one email (or a fax, whose `letter` is rendered as a PDF when it is sent).
+
+    The task that sends it is published only when the transaction commits.
 
     With a `dedupe_key`, queuing the same key again returns the first row and sends nothing more.
     """
@@ -144,6 +153,8 @@ def delivery_queue(
                 recipient=recipient,
                 not_before=not_before,
                 headers=dict(headers or {}),
+                kind=kind,
+                letter=dict(letter or {}),
             )
     except IntegrityError:
         # The same dedupe_key committed by a concurrent transaction since we looked.
@@ -258,22 +269,15 @@ def delivery_send(*, delivery_id: int) -> str:
     if not claimed:
         return "busy"
     attempts = delivery.attempts + 1
-    message = EmailMessage(
-        subject=delivery.subject,
-        body=delivery.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=delivery.to,
-        cc=delivery.cc,
-        reply_to=delivery.reply_to,
-        headers={**delivery.headers, "Message-ID": message_id},
-    )
-    backend = get_connection(fail_silently=False)
+    backend = None
     try:
+        message, backend = _message(delivery=delivery, message_id=message_id)
         backend.open()
         backend.send_messages([message])  # returns once the server has answered DATA with 250
     except Exception as exc:
         with suppress(Exception):
-            backend.close()
+            if backend is not None:
+                backend.close()
         return _after_failure(delivery=delivery, attempts=attempts, exc=exc)
     # Record it before saying goodbye (QUIT): the window in which a killed worker leaves a sent
     # message marked "sending" is one UPDATE, not a round trip to the server more.
@@ -283,6 +287,31 @@ def delivery_send(*, delivery_id: int) -> str:
     with suppress(Exception):  # the message is accepted; a rude goodbye changes nothing
         backend.close()
     return "sent"
+
+
+def _message(*, delivery: Delivery, message_id: str) -> tuple[EmailMessage, BaseEmailBackend]:
+    """The message and the connection it leaves by: the site's mail server, or the fax gateway."""
+    fax = delivery.kind == Delivery.Kind.FAX
+    message = EmailMessage(
+        subject=delivery.subject,
+        body=delivery.body,
+        from_email=settings.FAX_FROM_EMAIL if fax else settings.DEFAULT_FROM_EMAIL,
+        to=delivery.to,
+        cc=delivery.cc,
+        reply_to=delivery.reply_to,
+        headers={**delivery.headers, "Message-ID": message_id},
+    )
+    if not fax:
+        return message, get_connection(fail_silently=False)
+    if not fax_enabled():
+        raise FaxNotConfigured("this site sends no faxes now (FAX_GATEWAY is unset)")
+    slug = delivery.campaign.slug if delivery.campaign else "letter"
+    message.attach(f"letter-{slug}.pdf", fax_letter_pdf(letter=delivery.letter, campaign=delivery.campaign), "application/pdf")
+    return message, fax_connection()
+
+
+class FaxNotConfigured(Exception):
+    """Permanent: the gateway was unset after the fax was queued."""
 
 
 def _after_failure(*, delivery: Delivery, attempts: int, exc: Exception) -> str:

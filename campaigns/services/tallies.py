@@ -23,6 +23,8 @@ def _tally_keys(*, action: Action, targets: Sequence[Target], channel: Channel |
     ]
     # Sorted, so two transactions lock the rows of one shard in the same order and cannot deadlock.
     keys += [(D.TARGET.value, str(pk)) for pk in sorted({t.pk for t in targets})]
+    if action.source:
+        keys.append((D.SOURCE.value, action.source))
     return keys
 
 
@@ -75,9 +77,12 @@ def action_tallies_rebuild(*, campaign: Campaign) -> int:
     if not overall["n"]:
         return 0
     add(D.ALL, "", overall["n"], overall["people"])
-    for dimension, field in ((D.KIND, "kind"), (D.CHANNEL, "channel__kind"), (D.COUNTRY, "country"), (D.DAY, "date")):
+    dimensions = ((D.KIND, "kind"), (D.CHANNEL, "channel__kind"), (D.COUNTRY, "country"), (D.DAY, "date"), (D.SOURCE, "source"))
+    for dimension, field in dimensions:
         for row in actions.values(field).annotate(n=Count("id"), people=Sum("represents")):
             key = row[field].isoformat() if dimension == D.DAY else row[field]
+            if dimension == D.SOURCE and not key:
+                continue
             add(dimension, key, row["n"], row["people"])
     through = Action.targets.through.objects.filter(action__campaign=campaign).order_by()
     for row in through.values("target_id").annotate(n=Count("id"), people=Sum("action__represents")):
