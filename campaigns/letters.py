@@ -148,7 +148,8 @@ def call_script(*, campaign: Campaign, target: Target, name: str = "") -> list[s
     """A short script for a phone call: who is calling, why, the demands, and a polite close."""
     who = _("My name is %(name)s.") % {"name": name} if name else _("I am a supporter of the workers.")
     lines = [
-        _("Hello. %(who)s I am calling %(target)s about: %(title)s.") % {"who": who, "target": target.name, "title": campaign.title}
+        _("Hello. %(who)s I am calling %(target)s about: %(title)s.")
+        % {"who": who, "target": target.name, "title": campaign.title}
     ]
     demands = [d.text.rstrip(".") for d in campaign.demands.all()][:3]
     if demands:

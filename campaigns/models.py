@@ -5,8 +5,8 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -442,9 +442,7 @@ class Action(models.Model):
     country = CountryField(blank=True, help_text="Where the action was taken from.")
     via = models.CharField(max_length=10, choices=Via.choices, default=Via.RECORDED)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, help_text="For a call: how it went.")
-    source = models.CharField(
-        max_length=32, blank=True, help_text="The referral code (?src=) of the link the supporter came by."
-    )
+    source = models.CharField(max_length=32, blank=True, help_text="The referral code (?src=) of the link the supporter came by.")
     dedupe_key = models.CharField(
         max_length=64,
         null=True,
@@ -597,7 +595,9 @@ class ActionTally(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies")
     dimension = models.CharField(max_length=10, choices=Dimension.choices)
-    key = models.CharField(max_length=32, blank=True, help_text="The kind, channel kind, country code, ISO day, target id or referral code.")
+    key = models.CharField(
+        max_length=32, blank=True, help_text="The kind, channel kind, country code, ISO day, target id or referral code."
+    )
     shard = models.PositiveSmallIntegerField(default=0)
     actions = models.BigIntegerField(default=0)
     people = models.BigIntegerField(default=0)

@@ -62,7 +62,9 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content)
-        received = Received(str(message["Message-ID"]), str(message["Subject"]), tuple(envelope.rcpt_tos), time.monotonic(), envelope.content)
+        received = Received(
+            str(message["Message-ID"]), str(message["Subject"]), tuple(envelope.rcpt_tos), time.monotonic(), envelope.content
+        )
         with self._lock:
             self.messages.append(received)
         return "250 2.0.0 Accepted"

@@ -27,8 +27,10 @@ def _record_some(campaign, targets):
     today = dt.date.today()
     action_record(campaign=campaign, kind="fax", targets=[company], channel=fax, country="GB", date=today)
     action_record(campaign=campaign, kind="email", targets=[company, ministry], country="FR", represents=300, date=today)
-    action_record(campaign=campaign, kind="rally", country="GB", represents=40, date=today - dt.timedelta(days=1))
-    action_record(campaign=campaign, kind="donation")
+    action_record(
+        campaign=campaign, kind="rally", country="GB", represents=40, date=today - dt.timedelta(days=1), source="WhatsApp"
+    )
+    action_record(campaign=campaign, kind="donation", source="bad code!")
 
 
 def test_totals_count_each_action_by_every_dimension(campaign, targets):
@@ -45,6 +47,7 @@ def test_totals_count_each_action_by_every_dimension(campaign, targets):
         "by_country": {"GB": 2, "FR": 1},
         "countries": 2,
         "by_day": {(today - dt.timedelta(days=1)).isoformat(): 1, today.isoformat(): 3},
+        "by_source": {"whatsapp": 1},
     }
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 import email
 import io
+import itertools
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from campaigns.models import Action, Delivery, Target
 from campaigns.services.actions import action_take
 from campaigns.services.delivery import delivery_send, delivery_sweep
 
-from .smtp import SmtpServer
+from ..smtp import SmtpServer
 
 FOUNDRY = "irtyshskii-foundry-nationalisation"
 
@@ -92,7 +93,7 @@ def test_faxes_to_one_number_are_throttled_like_mail(seeds, gateway, settings, d
             _fax(email=f"s{n}@example.org")
     faxes = list(Delivery.objects.filter(kind="fax").order_by("not_before"))
     assert [d.state for d in faxes] == ["sent", "queued", "queued", "queued"] and len(gateway.messages) == 1
-    gaps = {(b.not_before - a.not_before).total_seconds() for a, b in zip(faxes, faxes[1:], strict=False)}
+    gaps = {(b.not_before - a.not_before).total_seconds() for a, b in itertools.pairwise(faxes)}
     assert min(gaps) >= 30, "two a minute: spread 30 s apart"
     assert set(Delivery.objects.filter(kind="fax").values_list("recipient", flat=True)) == {"73102768247@fax.example"}
 
