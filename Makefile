@@ -3,15 +3,27 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install worker beat lint
+.PHONY: run test install install-runtime lock worker beat lint
 
-$(BIN)/.installed: requirements.txt
+# Development: the runtime lock plus the test and lint tools (requirements-dev.txt).
+$(BIN)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed
+
+# Production: the runtime lock only (requirements.txt), no test tools.
+install-runtime:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.txt
+
+# After changing dependencies in pyproject.toml: pin them again (pip-tools keeps existing pins;
+# `make lock PIP_COMPILE_ARGS=--upgrade-package=NAME` moves one).
+PIP_COMPILE := $(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links $(PIP_COMPILE_ARGS)
+lock: $(BIN)/.installed
+	$(PIP_COMPILE) --output-file=requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra=dev --constraint=requirements.txt --output-file=requirements-dev.txt pyproject.toml
 
 # Embedded default: SQLite file, tasks in-process, mail printed to this terminal.
 run: export DEBUG ?= true
