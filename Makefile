@@ -12,6 +12,8 @@ $(BIN)/.installed: requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm is missing: the browser tests' accessibility checks need it (apt-get install npm)"; fi
 
 # Production: the runtime lock only (requirements.txt), no test tools.
 install-runtime:

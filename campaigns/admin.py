@@ -114,6 +114,7 @@ class CampaignAdmin(nested_admin.NestedModelAdmin):
         (None, {"fields": ["title", "slug", "status", "owner", "summary"]}),
         ("Where and when", {"fields": [("country", "place"), "sector", ("issued", "deadline")]}),
         ("Model message", {"fields": ["message_subject", "message_body"]}),
+        ("Goal and embedding", {"fields": ["goal", "embed_origins"]}),
         ("Full text of the appeal", {"fields": ["text"], "classes": ["collapse"]}),
     ]
     inlines = [

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
+from django.utils import timezone
 
 from .. import models as m
+from ..partial_dates import PartialDate
 from ..permissions import campaigns_visible_to
 
 
@@ -149,3 +156,58 @@ def actions_export_rows(*, campaign: m.Campaign, chunk_size: int = 5000) -> Iter
                 organisation or "", supporter_country or "", "yes" if consent else "no",
             ]  # fmt: skip
         after = upto
+
+
+@dataclass(frozen=True)
+class CampaignDates:
+    """The dates a supporter needs to judge an appeal's freshness."""
+
+    issued: str  # partial ISO date, or ""
+    deadline: dt.date | None
+    last_update: dt.date | None  # the latest update organisers posted
+    latest_fact: str  # the latest dated fact (an event, a status, a letter) as a partial ISO date, or ""
+    stale: bool  # older than a year with nothing newer
+
+
+def _latest_day(value: str) -> dt.date | None:
+    """The last day a partial date can mean (`2011` -> 31 Dec 2011); None without a year."""
+    try:
+        date = PartialDate.parse(value)
+    except ValidationError:
+        return None
+    if date.year is None:
+        return None
+    month = date.month or 12
+    return dt.date(date.year, month, date.day or calendar.monthrange(date.year, month)[1])
+
+
+def campaign_dates(*, campaign: m.Campaign, organisation_actions: Iterable[m.Action] = ()) -> CampaignDates:
+    """Issued, deadline, last update and whether the appeal is older than a year without an update.
+
+    Reads what `campaign_page` prefetched (updates, events, people's history, demands): no query.
+    """
+    updates = [u.date for u in campaign.updates.all()]
+    facts = [campaign.issued, *(e.date for e in campaign.events.all()), *(d.date for d in campaign.demands.all())]
+    facts += [h.date for p in campaign.people.all() for h in p.history.all()]
+    facts += [a.date.isoformat() for a in organisation_actions]
+    dated = [(day, text) for text in facts if text for day in [_latest_day(text)] if day is not None]
+    latest_fact = max(dated)[1] if dated else ""
+    newest = max([*updates, *(day for day, _text in dated)], default=None)
+    year_ago = timezone.localdate() - dt.timedelta(days=365)
+    return CampaignDates(
+        issued=campaign.issued,
+        deadline=campaign.deadline,
+        last_update=max(updates, default=None),
+        latest_fact=latest_fact,
+        stale=newest is not None and newest < year_ago,
+    )
+
+
+def recent_public_actions(*, campaign: m.Campaign, limit: int = 5) -> list[dict[str, Any]]:
+    """The latest actions as the public may see them: only kind, country and time, never who or what was said."""
+    rows = (
+        m.Action.objects.filter(campaign=campaign, organisations__isnull=True)
+        .order_by("-created", "-id")
+        .values("kind", "country", "created")[:limit]
+    )
+    return [dict(row) for row in rows]

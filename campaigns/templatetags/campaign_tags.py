@@ -7,6 +7,8 @@ import datetime as dt
 from django import template
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .. import models as m
@@ -90,3 +92,42 @@ def day_chart(by_day: dict[str, int], days: int = 30) -> dict:
         "earlier": sum(n for day, n in parsed.items() if day < start),
         "total": sum(n for _, n in bars),
     }
+
+
+@register.filter
+def join_names(targets) -> str:
+    """Targets' names as a sentence: `Kazakhmys`, `A and B`, `A, B and C`."""
+    from ..selectors.ways import names_list
+
+    return names_list([t.name for t in targets])
+
+
+@register.filter
+def pending(deliveries) -> bool:
+    """Whether any of these deliveries is still on its way (the page keeps polling)."""
+    return any(d.state in (m.Delivery.State.QUEUED, m.Delivery.State.SENDING) for d in deliveries)
+
+
+RECENT_KINDS = {
+    m.Action.Kind.EMAIL: _("an e-mail"),
+    m.Action.Kind.FAX: _("a fax"),
+    m.Action.Kind.LETTER: _("a letter"),
+    m.Action.Kind.CALL: _("a phone call"),
+    m.Action.Kind.SOCIAL: _("a social post"),
+    m.Action.Kind.PETITION: _("a petition"),
+    m.Action.Kind.RALLY: _("a rally or picket"),
+    m.Action.Kind.MOTION: _("a motion"),
+    m.Action.Kind.DONATION: _("a donation"),
+    m.Action.Kind.MEETING: _("a meeting"),
+}
+
+
+@register.filter
+def recent_action(row: dict) -> str:
+    """`a fax from Germany, 3 minutes ago`: the kind, the country and the time, nothing about who."""
+    what = RECENT_KINDS.get(row["kind"], _("an action"))
+    seconds = (timezone.now() - row["created"]).total_seconds()
+    when = _("just now") if seconds < 60 else _("%(time)s ago") % {"time": timesince(row["created"], depth=1)}
+    if row.get("country"):
+        return _("%(what)s from %(country)s, %(when)s") % {"what": what, "country": countries.name(row["country"]), "when": when}
+    return _("%(what)s, %(when)s") % {"what": what, "when": when}

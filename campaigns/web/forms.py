@@ -8,12 +8,14 @@ from typing import cast
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 from django_countries.fields import CountryField
 
 from .. import models as m
 from ..partial_dates import normalise_partial_date
 from ..selectors.campaigns import channels_known
+from ..selectors.ways import WAYS, Way, names_list, way_for
 
 # A browser's date picker reads and writes ISO dates, whatever the site's display locale.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -103,62 +105,52 @@ class SupporterForm(Form):
 
 
 class TakeActionForm(SupporterForm):
-    """Write to the targets: from here by email, yourself (email app, fax, phone), or as a printed letter."""
+    """Act on the campaign page: the targets, the message, who you are; the button pressed says which way.
 
-    PATHS = ("send", "yourself", "print")
-    WAYS: list[tuple[str, str]] = [
-        (m.Channel.Kind.EMAIL, "Email"),
-        (m.Channel.Kind.FAX, "Fax"),
-        (m.Channel.Kind.POSTAL, "Letter by post"),
-        (m.Channel.Kind.PHONE, "Phone call"),
-    ]
+    The ways come from `selectors.ways`: only those that can work for the chosen targets are offered,
+    and a way posted that cannot (a tampered form, targets unticked) is an error beside the targets.
+    """
 
-    targets = TargetChoiceField(label="Who to write to", queryset=m.Target.objects.none(), widget=forms.CheckboxSelectMultiple)
-    channel = forms.ChoiceField(
-        label="How, if you send it yourself",
-        choices=WAYS,
-        widget=forms.RadioSelect,
-        initial=m.Channel.Kind.EMAIL,
-        help_text="“Send it from here” always goes by email.",
-    )
-    subject = forms.CharField(label="Subject", max_length=300, required=False)
-    text = forms.CharField(label="Your message", widget=forms.Textarea(attrs={"rows": 14}), help_text=NUDGE)
-    field_order = ["targets", "channel", "subject", "text", "name", "organisation", "country", "email", "consent_updates"]
+    targets = TargetChoiceField(label=_("Who to write to"), queryset=m.Target.objects.none(), widget=forms.CheckboxSelectMultiple)
+    subject = forms.CharField(label=_("Subject"), max_length=300, required=False)
+    text = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 8}), help_text=NUDGE)
+    # The referral code of the link the supporter came by (?src=), counted per source for organisers.
+    src = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    field_order = ["targets", "subject", "text", "name", "organisation", "country", "email", "consent_updates"]
 
-    def __init__(self, *args, campaign: m.Campaign, targets, path: str = "", **kwargs):
+    def __init__(self, *args, campaign: m.Campaign, targets, source: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.campaign, self.path = campaign, path
+        self.campaign = campaign
         _set_queryset(self, "targets", targets)
+        self.way: Way | None = None
         if not self.is_bound:
             self.initial.setdefault("subject", campaign.message_subject)
             self.initial.setdefault("text", campaign.message_body)
             self.initial.setdefault("targets", [t.pk for t in targets])
-            self.initial.setdefault("channel", _first_known_way(targets))
+            self.initial.setdefault("src", source)
 
     def clean(self):
         data = super().clean() or {}
-        if self.path not in self.PATHS:
-            raise forms.ValidationError("Choose how to send it: from here, yourself, or printed.")
-        targets, way = data.get("targets"), data.get("channel")
-        if self.path == "yourself" and targets and way and not channels_known(targets=targets, kind=way):
-            label = dict(self.WAYS)[way].lower()
-            others = _first_known_way(targets, exclude=way)
-            hint = f" Try {dict(self.WAYS)[others].lower()}, or print a letter." if others else " Print a letter instead."
-            self.add_error("channel", f"No {label} address is known yet for {_names(targets)}.{hint}")
+        key = self.data.get("way", "")
+        targets = data.get("targets")
+        if key not in WAYS:
+            raise forms.ValidationError(_("Choose how to send it with one of the buttons below."))
+        if targets:
+            self.way = way_for(targets=targets, key=key)
+            if self.way is None:
+                self.add_error("targets", _way_unknown(key, targets))
         return data
 
 
-def _names(targets) -> str:
-    return ", ".join(t.name for t in targets)
-
-
-def _first_known_way(targets, exclude: str = "") -> str:
-    """The first way (email, fax, post, phone) for which one of the targets has a known address."""
-    known = {c.kind for t in targets for c in t.channels.all() if not c.masked}
-    for way, _label in TakeActionForm.WAYS:
-        if way in known and way != exclude:
-            return way
-    return "" if exclude else m.Channel.Kind.EMAIL
+def _way_unknown(key: str, targets) -> str:
+    names = names_list([t.name for t in targets])
+    what = {"email": _("e-mail address"), "mail-app": _("e-mail address"), "fax": _("fax number"), "call": _("phone number")}
+    if key == "fax" and channels_known(targets=targets, kind=m.Channel.Kind.FAX):
+        return str(_("This site cannot send faxes yet: print the letter and fax it yourself."))
+    return _("No %(what)s is known yet for %(names)s: choose another way, or print a letter.") % {
+        "what": what.get(key, _("address")),
+        "names": names,
+    }
 
 
 class RecordActionForm(SupporterForm):

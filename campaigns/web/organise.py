@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -66,6 +67,12 @@ def _dashboard(request: HttpRequest, campaign: m.Campaign, bound: dict | None = 
         "forms": _forms(campaign, bound),
     }
     context["copy_to"] = [t for t in campaign.targets.all() if t.role == m.Target.Role.COPY_TO]
+    context["embed_origins"] = m.embed_origins_list(campaign.embed_origins)
+    embed_url = request.build_absolute_uri(reverse("campaigns:embed", args=[campaign.slug]))
+    context["embed_snippet"] = (
+        f'<iframe src="{embed_url}" title="{escape(campaign.title)}" width="100%" height="900" '
+        'style="border:0;max-width:40rem" loading="lazy"></iframe>'
+    )
     return render(request, "campaigns/organise/dashboard.html", context)
 
 

@@ -5,27 +5,37 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import models as m
-from ..letters import letter_pdf, mailto_url, signed_text
+from ..letters import call_script, letter_pdf, mailto_url, signed_text, webmail_urls
 from ..permissions import campaign_for_user
 from ..selectors.campaigns import (
     campaign_countries,
+    campaign_dates,
     campaign_page,
     campaign_targets,
     campaigns_public_list,
     channels_known,
     organisation_actions,
+    recent_public_actions,
 )
 from ..selectors.totals import campaign_totals, campaigns_totals
-from ..services.actions import KIND_FOR_CHANNEL, ActionTaken, action_take
+from ..selectors.ways import way_for, ways_for
+from ..services.actions import ActionTaken, action_take
+from ..share_image import share_image_png
 from .forms import CampaignFilterForm, RecordActionForm, TakeActionForm
+from .sharing import share_links
 
 PAGE_SIZE = 20
 STEP_SALT = "campaigns.act.step"
@@ -67,21 +77,49 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _campaign_context(request: HttpRequest, campaign: m.Campaign, form: TakeActionForm | None = None) -> dict:
+    """What the campaign page shows: the story, the dates, the totals and the action form with its ways."""
+    campaign = campaign_page(campaign=campaign)
+    targets = [t for t in campaign.targets.all() if t.role == m.Target.Role.TARGET]
+    org_actions = organisation_actions(campaign=campaign)
+    if form is None:
+        form = TakeActionForm(campaign=campaign, targets=campaign_targets(campaign=campaign), source=request.GET.get("src", ""))
+    chosen = form.cleaned_data.get("targets") if form.is_bound and hasattr(form, "cleaned_data") else None
+    ways = ways_for(targets=list(chosen) if chosen else targets)
+    roles = m.CampaignOrganisation.Role
+    involved = (roles.EMPLOYER, roles.AUTHORITY)
+    organisations = list(campaign.campaign_organisations.all())
+    totals = campaign_totals(campaign=campaign)
+    return {
+        "campaign": campaign,
+        "targets": targets,
+        "copy_to": [t for t in campaign.targets.all() if t.role == m.Target.Role.COPY_TO],
+        "totals": totals,
+        "goal": goal_progress(campaign=campaign, actions=totals["actions"]),
+        "recent": recent_public_actions(campaign=campaign),
+        "organisation_actions": org_actions,
+        "behind": [co for co in organisations if co.role not in involved and co.role != roles.OTHER],
+        "involved": [co for co in organisations if co.role in involved],
+        "also_named": [co for co in organisations if co.role == roles.OTHER],
+        "dates": campaign_dates(campaign=campaign, organisation_actions=org_actions),
+        "form": form,
+        "ways": ways,
+        "primary": ways[0],
+        "share": share_links(request=request, campaign=campaign),
+    }
+
+
+def goal_progress(*, campaign: m.Campaign, actions: int) -> dict | None:
+    if not campaign.goal:
+        return None
+    return {"goal": campaign.goal, "actions": actions, "percent": min(100, round(100 * actions / campaign.goal))}
+
+
 @require_GET
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = campaign_page(campaign=campaign_for_user(request.user, slug))
-    targets = [t for t in campaign.targets.all() if t.role == m.Target.Role.TARGET]
-    return render(
-        request,
-        "campaigns/campaign_detail.html",
-        {
-            "campaign": campaign,
-            "targets": targets,
-            "copy_to": [t for t in campaign.targets.all() if t.role == m.Target.Role.COPY_TO],
-            "totals": campaign_totals(campaign=campaign),
-            "organisation_actions": organisation_actions(campaign=campaign),
-        },
-    )
+    """The campaign page is the action page: the story above, the form right there."""
+    campaign = campaign_for_user(request.user, slug)
+    return render(request, "campaigns/campaign_detail.html", _campaign_context(request, campaign))
 
 
 @require_GET
@@ -91,11 +129,11 @@ def campaign_totals_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "campaigns/_totals.html", {"campaign": campaign, "totals": campaign_totals(campaign=campaign)})
 
 
-def _thanks_url(campaign: m.Campaign, taken: ActionTaken) -> str:
+def _thanks_url(campaign: m.Campaign, taken: ActionTaken, *, embed: bool = False) -> str:
     token = signing.dumps(
         {"a": taken.action.pk, "r": int(taken.repeat), "d": taken.delivery.pk if taken.delivery else None}, salt=THANKS_SALT
     )
-    return reverse("campaigns:thanks", args=[campaign.slug, token])
+    return reverse("campaigns:embed_thanks" if embed else "campaigns:thanks", args=[campaign.slug, token])
 
 
 def _supporter_fields(data: dict) -> dict:
@@ -109,45 +147,55 @@ def _supporter_fields(data: dict) -> dict:
     }
 
 
+def take_action_post(request: HttpRequest, campaign: m.Campaign, *, embed: bool = False) -> HttpResponse | TakeActionForm:
+    """Handle the action form: send it (e-mail, fax), or the next step (print, call, own e-mail); else the bound form."""
+    form = TakeActionForm(request.POST, campaign=campaign, targets=campaign_targets(campaign=campaign))
+    if not form.is_valid() or form.way is None:
+        return form
+    data, way = form.cleaned_data, form.way
+    if embed and not way.kind.sends:
+        form.add_error(None, _("Open the campaign page to do this."))
+        return form
+    if way.kind.sends:
+        try:
+            taken = action_take(
+                campaign=campaign,
+                kind=way.kind.action_kind,
+                targets=list(data["targets"]),
+                send=True,
+                way=way.kind.channel,
+                subject=data["subject"],
+                text=data["text"],
+                source=data.get("src", ""),
+                **_supporter_fields(data),
+            )
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+            return form
+        return redirect(_thanks_url(campaign, taken, embed=embed))
+    return _next_step(request, campaign, data, way.key)
+
+
 @require_http_methods(["GET", "POST"])
 def take_action(request: HttpRequest, slug: str) -> HttpResponse:
-    """Choose target(s), a way and the message; then send it from here, send it yourself, or print it."""
+    """The form lives on the campaign page; this is where it posts (and old links land)."""
     campaign = campaign_for_user(request.user, slug)
-    targets = campaign_targets(campaign=campaign)
-    if request.method == "POST":
-        path = request.POST.get("path", "")
-        form = TakeActionForm(request.POST, campaign=campaign, targets=targets, path=path)
-        if form.is_valid():
-            data = form.cleaned_data
-            if path != "send":
-                return _next_step(request, campaign, data, path)
-            try:
-                taken = action_take(
-                    campaign=campaign,
-                    kind=m.Action.Kind.EMAIL,
-                    targets=list(data["targets"]),
-                    send=True,
-                    subject=data["subject"],
-                    text=data["text"],
-                    **_supporter_fields(data),
-                )
-            except ValidationError as exc:
-                form_add_errors(form, exc)
-            else:
-                return redirect(_thanks_url(campaign, taken))
-    else:
-        form = TakeActionForm(campaign=campaign, targets=targets)
-    can_send = bool(channels_known(targets=targets, kind=m.Channel.Kind.EMAIL))
-    return render(request, "campaigns/take_action.html", {"campaign": campaign, "form": form, "can_send": can_send})
+    if request.method == "GET":
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(reverse("campaigns:campaign", args=[campaign.slug]) + query + "#act")
+    result = take_action_post(request, campaign)
+    if isinstance(result, HttpResponse):
+        return result
+    return render(request, "campaigns/campaign_detail.html", _campaign_context(request, campaign, result))
 
 
-def _step_payload(data: dict, path: str) -> dict:
+def _step_payload(data: dict, way: str) -> dict:
     return {
-        "path": path,
+        "path": way,
         "targets": [t.pk for t in data["targets"]],
-        "way": data["channel"],
         "subject": data["subject"],
         "text": data["text"],
+        "src": data.get("src", ""),
         **_supporter_fields(data),
     }
 
@@ -167,61 +215,80 @@ def _step_expired(request: HttpRequest, campaign: m.Campaign) -> HttpResponse:
     return render(request, "campaigns/step_expired.html", {"campaign": campaign}, status=400)
 
 
-def _next_step(request: HttpRequest, campaign: m.Campaign, data: dict, path: str) -> HttpResponse:
-    """Send it yourself or print it: the addresses, the mailto: link or the letter, then "I did this"."""
-    payload = _step_payload(data, path)
+def _next_step(request: HttpRequest, campaign: m.Campaign, data: dict, way: str) -> HttpResponse:
+    """Print it, call, or write from your own e-mail: the letter, the script or the links, then "I did this"."""
+    payload = _step_payload(data, way)
     targets = list(data["targets"])
-    way = data["channel"]
     copy_to = list(campaign_targets(campaign=campaign, role=m.Target.Role.COPY_TO))
+    text = signed_text(text=data["text"], name=data["name"], organisation=data["organisation"], country=data["country"])
     context = {
         "campaign": campaign,
-        "path": path,
-        "way": way,
+        "path": way,
         "targets": targets,
         "copy_to": copy_to,
         "token": signing.dumps(payload, salt=STEP_SALT, compress=True),
         "subject": data["subject"],
-        "text": signed_text(text=data["text"], name=data["name"], organisation=data["organisation"], country=data["country"]),
+        "text": text,
+        "faxes": channels_known(targets=targets, kind=m.Channel.Kind.FAX),
+        "postal": channels_known(targets=targets, kind=m.Channel.Kind.POSTAL),
+        "phones": channels_known(targets=targets, kind=m.Channel.Kind.PHONE),
+        "fax_way": way_for(targets=targets, key="fax"),
+        "outcomes": m.Action.Outcome.choices,
     }
-    if path == "yourself":
-        reached = channels_known(targets=targets, kind=way)
+    if way == "mail-app":
+        reached = channels_known(targets=targets, kind=m.Channel.Kind.EMAIL)
+        to = list(dict.fromkeys(c.value for _target, c in reached))
+        cc = [c.value for _target, c in channels_known(targets=copy_to, kind=m.Channel.Kind.EMAIL)]
         context["reached"] = reached
-        if way == m.Channel.Kind.EMAIL:
-            context["mailto"] = mailto_url(
-                to=list(dict.fromkeys(c.value for _, c in reached)),
-                cc=[c.value for _, c in channels_known(targets=copy_to, kind=m.Channel.Kind.EMAIL)],
-                subject=data["subject"],
-                body=context["text"],
-            )
-    else:
-        context["faxes"] = channels_known(targets=targets, kind=m.Channel.Kind.FAX)
-        context["postal"] = channels_known(targets=targets, kind=m.Channel.Kind.POSTAL)
+        context["mailto"] = mailto_url(to=to, cc=cc, subject=data["subject"], body=text)
+        context["webmail"] = webmail_urls(to=to, cc=cc, subject=data["subject"], body=text)
+    if way == "call":
+        context["scripts"] = [
+            (target, channel, call_script(campaign=campaign, target=target, name=data["name"]))
+            for target, channel in context["phones"]
+        ]
     return render(request, "campaigns/act_next.html", context)
+
+
+# What "I did this" records for each button of a step: the action kind and the channel kind it used.
+DONE_WAYS = {
+    "mail-app": (m.Action.Kind.EMAIL, m.Channel.Kind.EMAIL),
+    "fax": (m.Action.Kind.FAX, m.Channel.Kind.FAX),
+    "postal": (m.Action.Kind.LETTER, m.Channel.Kind.POSTAL),
+    "hand": (m.Action.Kind.LETTER, ""),
+    "call": (m.Action.Kind.CALL, m.Channel.Kind.PHONE),
+}
 
 
 @require_POST
 def action_done(request: HttpRequest, slug: str) -> HttpResponse:
-    """ "I did this": record what the supporter sent themselves (email, fax, call) or the letter they printed."""
+    """ "I did this": record what the supporter sent themselves (e-mail, fax, post), a call and how it went."""
     campaign = campaign_for_user(request.user, slug)
     try:
         payload = _step_load(request)
     except _StepExpired:
         return _step_expired(request, campaign)
-    way = request.POST.get("way") or payload["way"]
-    if way not in KIND_FOR_CHANNEL:
+    done = request.POST.get("done", "")
+    outcome = request.POST.get("outcome", "")
+    if done not in DONE_WAYS or (done == "call") != bool(outcome):
         return _step_expired(request, campaign)
+    kind, channel_kind = DONE_WAYS[done]
     targets = list(campaign_targets(campaign=campaign).filter(pk__in=payload["targets"]))
-    reached = channels_known(targets=targets, kind=way)
-    if payload["path"] == "yourself" and reached:
-        targets = list({t.pk: t for t, _ in reached}.values())
+    reached = channels_known(targets=targets, kind=channel_kind) if channel_kind else []
+    if channel_kind and not reached:
+        return _step_expired(request, campaign)  # never count a way whose address is unknown
+    if reached:
+        targets = list({t.pk: t for t, _channel in reached}.values())
     try:
         taken = action_take(
             campaign=campaign,
-            kind=KIND_FOR_CHANNEL[way],
+            kind=kind,
             targets=targets,
             channel=reached[0][1] if reached else None,
             subject=payload["subject"],
             text=payload["text"],
+            outcome=outcome,
+            source=payload.get("src", ""),
             **{k: payload[k] for k in ("name", "email", "organisation", "country", "consent_updates", "submission")},
         )
     except ValidationError:
@@ -231,20 +298,13 @@ def action_done(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def letter(request: HttpRequest, slug: str) -> HttpResponse:
-    """The printable letter (PDF), from the "print it" step's token or straight from the action form."""
+    """The printable letter (PDF), from the "print it" step's token."""
     campaign = campaign_for_user(request.user, slug)
-    if "token" in request.POST:
-        try:
-            payload = _step_load(request)
-        except _StepExpired:
-            return _step_expired(request, campaign)
-        targets = list(campaign_targets(campaign=campaign).filter(pk__in=payload["targets"]))
-    else:
-        form = TakeActionForm(request.POST, campaign=campaign, targets=campaign_targets(campaign=campaign), path="print")
-        if not form.is_valid():
-            return render(request, "campaigns/take_action.html", {"campaign": campaign, "form": form, "can_send": True})
-        payload = _step_payload(form.cleaned_data, "print")
-        targets = list(form.cleaned_data["targets"])
+    try:
+        payload = _step_load(request)
+    except _StepExpired:
+        return _step_expired(request, campaign)
+    targets = list(campaign_targets(campaign=campaign).filter(pk__in=payload["targets"]))
     pdf = letter_pdf(
         campaign=campaign,
         targets=targets,
@@ -284,7 +344,7 @@ def record_action(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "campaigns/record_action.html", {"campaign": campaign, "form": form})
 
 
-def _thanks_load(campaign: m.Campaign, token: str) -> tuple[m.Action, bool, m.Delivery | None]:
+def _thanks_load(campaign: m.Campaign, token: str) -> tuple[m.Action, bool, list[m.Delivery]]:
     try:
         data = signing.loads(token, salt=THANKS_SALT)
     except signing.BadSignature:
@@ -292,36 +352,85 @@ def _thanks_load(campaign: m.Campaign, token: str) -> tuple[m.Action, bool, m.De
     action = m.Action.objects.filter(pk=data["a"], campaign=campaign).prefetch_related("targets").first()
     if action is None:
         raise Http404("No such action.")
-    delivery = m.Delivery.objects.filter(pk=data["d"], action=action).first() if data.get("d") else None
-    return action, bool(data.get("r")), delivery
+    deliveries = list(action.deliveries.filter(purpose="action").order_by("id")) if data.get("d") else []
+    return action, bool(data.get("r")), deliveries
+
+
+def _thanks_context(request: HttpRequest, campaign: m.Campaign, token: str) -> dict:
+    action, repeat, deliveries = _thanks_load(campaign, token)
+    return {
+        "campaign": campaign,
+        "action": action,
+        "repeat": repeat,
+        "deliveries": deliveries,
+        "token": token,
+        "totals": campaign_totals(campaign=campaign),
+        "share": share_links(request=request, campaign=campaign),
+    }
 
 
 @require_GET
 def thanks(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     campaign = campaign_for_user(request.user, slug)
-    action, repeat, delivery = _thanks_load(campaign, token)
-    share_url = request.build_absolute_uri(reverse("campaigns:campaign", args=[campaign.slug]))
-    return render(
-        request,
-        "campaigns/thanks.html",
-        {
-            "campaign": campaign,
-            "action": action,
-            "repeat": repeat,
-            "delivery": delivery,
-            "token": token,
-            "totals": campaign_totals(campaign=campaign),
-            "share_url": share_url,
-            "share_mailto": mailto_url(to=[], subject=campaign.title, body=f"{campaign.summary}\n\nAct now: {share_url}"),
-        },
-    )
+    return render(request, "campaigns/thanks.html", _thanks_context(request, campaign, token))
 
 
 @require_GET
 def delivery_state(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """Where the email the platform sends stands; htmx polls it until it is sent or has failed."""
+    """Where the e-mail or fax the platform sends stands; htmx polls it until it is sent or has failed."""
     campaign = campaign_for_user(request.user, slug)
-    _action, _repeat, delivery = _thanks_load(campaign, token)
-    if delivery is None:
+    _action, _repeat, deliveries = _thanks_load(campaign, token)
+    if not deliveries:
         raise Http404("Nothing was sent from here.")
-    return render(request, "campaigns/_delivery_state.html", {"campaign": campaign, "delivery": delivery, "token": token})
+    return render(request, "campaigns/_delivery_state.html", {"campaign": campaign, "deliveries": deliveries, "token": token})
+
+
+@require_GET
+def share_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Open Graph picture: title, targets, counter; cached a few minutes, since the counter moves."""
+    campaign = campaign_for_user(request.user, slug)
+    actions = campaign_totals(campaign=campaign)["actions"]
+    key = f"share-image:{campaign.pk}:{campaign.modified.timestamp()}:{actions}"
+    png = cache.get(key)
+    if png is None:
+        targets = list(campaign_targets(campaign=campaign).values_list("name", flat=True)[:3])
+        png = share_image_png(title=campaign.title, targets=targets, actions=actions, goal=campaign.goal)
+        cache.set(key, png, 3600)
+    response = HttpResponse(png, content_type="image/png")
+    patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+def _frame_ancestors(response: HttpResponse, campaign: m.Campaign) -> HttpResponse:
+    """Only the origins the organisers listed may frame the embedded form; nobody else, not even this site."""
+    origins = m.embed_origins_list(campaign.embed_origins)
+    response["Content-Security-Policy"] = "frame-ancestors " + (" ".join(origins) if origins else "'none'")
+    return response
+
+
+# The embedded form is posted from inside another site's page, where browsers withhold this site's
+# cookies (so no CSRF cookie either). It needs no session: an anonymous action, limited like any other.
+@csrf_exempt
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def embed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The compact action form for an iframe on a union's own site: the ways this site sends, else a link here."""
+    campaign = campaign_for_user(request.user, slug)
+    form: TakeActionForm | None = None
+    if request.method == "POST":
+        result = take_action_post(request, campaign, embed=True)
+        if isinstance(result, HttpResponse) and result.status_code == 302:
+            return _frame_ancestors(result, campaign)
+        form = result if isinstance(result, TakeActionForm) else None
+    context = _campaign_context(request, campaign, form)
+    context["embed"] = True
+    context["sending_ways"] = [w for w in context["ways"] if w.kind.sends]
+    return _frame_ancestors(render(request, "campaigns/embed.html", context), campaign)
+
+
+@xframe_options_exempt
+@require_GET
+def embed_thanks(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    campaign = campaign_for_user(request.user, slug)
+    context = {**_thanks_context(request, campaign, token), "embed": True}
+    return _frame_ancestors(render(request, "campaigns/embed_thanks.html", context), campaign)

@@ -1,5 +1,6 @@
 """End-to-end tests in a real headless Chromium (Debian's), driven by Playwright against the live server."""
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -53,3 +54,50 @@ def screenshot():
         return path
 
     return save
+
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core (WCAG 2 A and AA rules and best practices) on the page as it is; one line per violation."""
+    if not AXE.exists():
+        require_service("axe-core", False, f"{AXE} is missing (npm ci)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # A page's Content-Security-Policy may refuse the inline script; evaluate() is not subject to it.
+        with contextlib.suppress(Exception):
+            page.add_script_tag(path=str(AXE))
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ["violations"]});
+            const where = v => v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ");
+            return r.violations.map(v => `${v.id} (${v.impact}): ${v.help} at ${where(v)}`);
+        }"""
+    )
+    return list(result)
+
+
+@pytest.fixture
+def look(screenshot):
+    """Look at the page as a person would at 390 px and 1280 px: a screenshot at each width, and axe-core finds nothing.
+
+    The viewport is resized in place (no reload), so a page reached by a POST is looked at as it is.
+    """
+
+    def check(page, name: str) -> None:
+        original = page.viewport_size
+        found = {}
+        for label, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            screenshot(page, f"{name}-{width}")
+            violations = axe_violations(page)
+            if violations:
+                found[label] = violations
+        if original:
+            page.set_viewport_size(original)
+        assert not found, f"axe-core on {name}: {found}"
+
+    return check

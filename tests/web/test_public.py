@@ -40,14 +40,6 @@ def _submission(response) -> str:
     return re.search(r'name="submission" value="(\w+)"', response.content.decode())[1]
 
 
-def _act(client, campaign, path, targets, **data):
-    form = {
-        "path": path, "targets": [t.pk for t in targets], "channel": "email", "subject": "Stop it",
-        "text": "I protest, as a nurse from Leeds.", "submission": "s-" + path, **data,
-    }  # fmt: skip
-    return client.post(_url("act", campaign), form)
-
-
 # --- The campaign list ------------------------------------------------------------------------
 
 
@@ -118,7 +110,7 @@ def test_campaign_page_shows_totals_but_never_supporters(client, campaign, compa
 def test_a_past_deadline_shows_a_notice_but_acting_still_works(client, campaign, company):
     campaign.deadline = dt.date.today() - dt.timedelta(days=3)
     campaign.save()
-    for name in ("campaign", "act", "record"):
+    for name in ("campaign", "record"):
         assert "has passed" in client.get(_url(name, campaign)).content.decode(), name
     response = client.post(
         _url("record", campaign), {"kind": "call", "date": dt.date.today().isoformat(), "represents": 1, "submission": "x"}
@@ -135,7 +127,7 @@ def test_drafts_are_hidden_from_the_public(client, organisation):
 def test_campaign_page_query_count_does_not_grow(client, campaign, company, copy_to, django_assert_max_num_queries):
     m.Person.objects.create(campaign=campaign, name="Ivan Bulgakov")
     action_record(campaign=campaign, kind="letter", targets=[company], organisations=[OrganisationFactory()])
-    with django_assert_max_num_queries(15) as first:
+    with django_assert_max_num_queries(21) as first:
         client.get(_url("campaign", campaign))
     for i in range(25):
         action_record(campaign=campaign, kind="fax" if i % 2 else "email", targets=[company], country="GB")
@@ -146,138 +138,272 @@ def test_campaign_page_query_count_does_not_grow(client, campaign, company, copy
         client.get(_url("campaign", campaign))
 
 
-# --- Taking action ----------------------------------------------------------------------------
+# --- Taking action: the campaign page is the action page ----------------------------------------
 
 
-def test_the_action_form_starts_from_the_model_message(client, campaign, company):
-    html = client.get(_url("act", campaign)).content.decode()
+def _act(client, campaign, way, targets, **data):
+    form = {
+        "way": way, "targets": [t.pk for t in targets], "subject": "Stop it",
+        "text": "I protest, as a nurse from Leeds.", "submission": "s-" + way, **data,
+    }  # fmt: skip
+    return client.post(_url("act", campaign), form)
+
+
+def _buttons(html: str) -> list[tuple[str, str]]:
+    """The form's submit buttons: (way, label), the primary first."""
+    return [(way, " ".join(label.split())) for way, label in re.findall(r'name="way" value="([\w-]+)"[^>]*>([^<]+)<', html)]
+
+
+def test_the_campaign_page_holds_the_form_with_one_primary_button_saying_what_happens(client, campaign, company):
+    html = client.get(_url("campaign", campaign)).content.decode()
     assert campaign.message_body in html and campaign.message_subject in html
-    assert "Targets filter out identical messages" in html
-    assert f'value="{company.pk}"' in html and "checked" in html
-    assert "Send it from here" in html
+    assert 'id="act"' in html and "Targets filter out identical messages" in html
+    assert html.count('class="primary"') == 1
+    assert _buttons(html) == [
+        ("email", "Send my e-mail to Kazakhmys"),
+        ("print", "Print my letter"),
+        ("mail-app", "Write it from my own e-mail"),
+    ], "no gateway here: no fax offered; no phone known: no call"
 
 
-def test_send_it_from_here_emails_the_targets_after_commit(
-    client, campaign, company, copy_to, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = _act(
-            client, campaign, "send", [company], name="Ann Smith", organisation="Unison Leeds", email="ann@example.net"
-        )
-    assert response.status_code == 302
-    action = m.Action.objects.get()
-    assert (action.kind, action.via, list(action.targets.all()), action.copies_sent) == ("email", "platform", [company], True)
-    delivery = action.deliveries.get()
-    assert delivery.state == "sent"
-    [message] = mail.outbox
-    assert message.to == ["office@kazakhmys.example"] and message.cc == ["wmk@example.org"]
-    assert message.reply_to == ["ann@example.net"] and message.subject == "Stop it"
-    assert message.from_email == "Solidarity action tracker <noreply@localhost>"
-    assert "I protest, as a nurse from Leeds.\n\nAnn Smith\nUnison Leeds" in message.body
-    thanks = client.get(response["Location"]).content.decode()
-    assert "Thank you" in thanks and 'data-total="actions">1<' in thanks and 'data-delivery-state="sent"' in thanks
-
-
-def test_send_it_from_here_without_a_known_email_keeps_the_input(client, campaign):
+def test_the_primary_way_is_only_ever_one_that_can_work(client, campaign, settings):
     target = TargetFactory(campaign=campaign, name="Kazakhmys")
     ChannelFactory(target=target, kind="email", value="", masked=True)
-    page = client.get(_url("act", campaign)).content.decode()
-    assert "Sending from here is not possible yet" in page and 'value="send"' not in page
-    response = _act(client, campaign, "send", [target], name="Ann Smith", text="My own words")
+    fax = ChannelFactory(target=target, kind="fax", value="007-3102-768247", e164="+73102768247")
+    assert _buttons(client.get(_url("campaign", campaign)).content.decode()) == [("print", "Print my letter")]
+    settings.FAX_GATEWAY, settings.FAX_ADDRESS = "memorymail://", "{digits}@fax.example"
+    assert _buttons(client.get(_url("campaign", campaign)).content.decode()) == [
+        ("fax", "Send my fax to Kazakhmys"),
+        ("print", "Print my letter"),
+    ]
+    fax.delete()
+    ChannelFactory(target=target, kind="phone", value="+7 727 000 0000", e164="+77270000000")
+    assert _buttons(client.get(_url("campaign", campaign)).content.decode()) == [
+        ("call", "Call Kazakhmys"),
+        ("print", "Print my letter"),
+    ]
+    assert 'href="tel:+77270000000"' in client.get(_url("campaign", campaign)).content.decode()
+
+
+def test_a_fax_number_is_shown_to_copy_never_as_a_phone_link(client, campaign, company):
+    html = client.get(_url("campaign", campaign)).content.decode()
+    assert "tel:+73102768247" not in html and ">+73102768247</span>" in html and "data-copy" in html
+
+
+def test_the_old_action_address_leads_to_the_form_on_the_campaign_page(client, campaign, company):
+    response = client.get(_url("act", campaign) + "?src=whatsapp")
+    assert response.status_code == 302 and response["Location"] == _url("campaign", campaign) + "?src=whatsapp#act"
+
+
+def test_dates_and_the_notice_for_an_appeal_older_than_a_year(client, campaign, company):
+    campaign.issued, campaign.deadline = "2011-09", dt.date(2011, 9, 30)
+    campaign.save()
+    html = client.get(_url("campaign", campaign)).content.decode()
+    assert "September 2011" in html and "30 September 2011" in html and "more than a year old" in html
+    m.Update.objects.create(campaign=campaign, title="Still on strike", date=dt.date.today())
+    html = client.get(_url("campaign", campaign)).content.decode()
+    assert "more than a year" not in html and dt.date.today().strftime("%-d %B %Y") in html
+
+
+def test_opponents_are_listed_as_involved_not_as_behind_it(client, campaign):
+    company = OrganisationFactory(name="Kazakhmys Corp")
+    m.CampaignOrganisation.objects.create(campaign=campaign, organisation=company, role="employer")
+    issuer = OrganisationFactory(name="Workers Movement")
+    m.CampaignOrganisation.objects.create(campaign=campaign, organisation=issuer, role="issuer")
+    html = client.get(_url("campaign", campaign)).content.decode()
+    involved = html.index("Companies and authorities involved")
+    behind = html.index("Who is behind it")
+    assert involved < html.index("Kazakhmys Corp") < behind < html.index("Workers Movement", behind)
+
+
+def test_send_my_email_emails_the_targets_after_commit(client, campaign, company, copy_to, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _act(client, campaign, "email", [company], name="Ann Smith", email="ann@example.net", src="WhatsApp")
+    assert response.status_code == 302 and "/thanks/" in response["Location"]
+    action = m.Action.objects.get()
+    assert (action.kind, action.via, action.channel.kind, action.source) == ("email", "platform", "email", "whatsapp")
+    [message] = mail.outbox
+    assert message.to == ["office@kazakhmys.example"] and message.cc == ["wmk@example.org"]
+    assert message.reply_to == ["ann@example.net"] and "Ann Smith" in message.body
+    html = client.get(response["Location"]).content.decode()
+    assert 'data-delivery-state="sent"' in html and "Ask others to act" in html
+
+
+def test_send_my_email_without_a_known_email_keeps_the_input(client, campaign):
+    target = TargetFactory(campaign=campaign, name="Kazakhmys")
+    ChannelFactory(target=target, kind="email", value="", masked=True)
+    response = _act(client, campaign, "email", [target], text="My own words.")
     html = response.content.decode()
-    assert response.status_code == 200
-    assert "No email address is known yet for Kazakhmys" in html
-    assert "My own words" in html and 'value="Ann Smith"' in html
-    assert not m.Action.objects.exists() and mail.outbox == []
+    assert response.status_code == 200 and not m.Action.objects.exists()
+    assert "No e-mail address is known yet for Kazakhmys" in html and "My own words." in html
 
 
 def test_sending_twice_counts_once_and_sends_once(client, campaign, company, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        _act(client, campaign, "send", [company], email="ann@example.net", submission="a")
-        again = _act(client, campaign, "send", [company], email="ANN@example.net", submission="b")
+        _act(client, campaign, "email", [company], email="ann@example.net")
+        response = _act(client, campaign, "email", [company], email="ANN@example.net", submission="other")
     assert m.Action.objects.count() == 1 and len(mail.outbox) == 1
-    assert "you had already done this" in client.get(again["Location"]).content.decode()
+    assert "you had already done this" in client.get(response["Location"]).content.decode()
 
 
-def test_send_it_yourself_gives_a_mailto_link_then_i_did_this_records_it(client, campaign, company, copy_to):
-    response = _act(client, campaign, "yourself", [company], name="Ann Smith", text="Free them.\nNow.")
+def test_own_email_gives_mailto_and_webmail_links_then_i_sent_it_records_it(client, campaign, company, copy_to):
+    response = _act(client, campaign, "mail-app", [company], name="Pedro Alves")
     html = response.content.decode()
-    link = re.search(r'id="mailto"|href="(mailto:[^"]+)" id="mailto"', html)
-    href = re.search(r'href="(mailto:[^"]+)" id="mailto"', html)[1].replace("&amp;", "&")
+    link = re.search(r'id="mailto" href="([^"]+)"|href="([^"]+)" id="mailto"', html)
+    href = (link[1] or link[2]).replace("&amp;", "&")
     parts = urlsplit(href)
-    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-    assert link and unquote(parts.path) == "office@kazakhmys.example"
-    assert query["cc"] == "wmk@example.org" and query["subject"] == "Stop it"
-    assert query["body"] == "Free them.\r\nNow.\r\n\r\nAnn Smith"
-    assert not m.Action.objects.exists(), "nothing counts before 'I did this'"
+    assert unquote(parts.path) == "office@kazakhmys.example" and parse_qs(parts.query)["cc"] == ["wmk@example.org"]
+    gmail = re.search(r'href="(https://mail.google.com/[^"]+)"', html)[1].replace("&amp;", "&")
+    query = parse_qs(urlsplit(gmail).query)
+    assert query["to"] == ["office@kazakhmys.example"] and query["su"] == ["Stop it"] and "Pedro Alves" in query["body"][0]
+    assert "https://outlook.office.com/mail/deeplink/compose?" in html and "Copy the message" in html
     token = re.search(r'name="token" value="([^"]+)"', html)[1]
-    done = client.post(_url("act_done", campaign), {"token": token})
-    assert done.status_code == 302
+    response = client.post(_url("act_done", campaign), {"token": token, "done": "mail-app"})
+    assert response.status_code == 302
     action = m.Action.objects.get()
-    assert (action.kind, action.via, action.channel.value) == ("email", "recorded", "office@kazakhmys.example")
-    assert action.supporter.name == "Ann Smith"
-    client.post(_url("act_done", campaign), {"token": token})
-    assert m.Action.objects.count() == 1, "clicking twice counts once"
+    assert (action.kind, action.via, action.channel.kind) == ("email", "recorded", "email")
 
 
-def test_send_it_yourself_by_fax_shows_the_number(client, campaign, company):
-    html = _act(client, campaign, "yourself", [company], channel="fax").content.decode()
-    assert "007-3102-768247" in html and "I did this" in html
+def test_a_call_shows_a_script_and_records_how_it_went(client, campaign, company):
+    ChannelFactory(target=company, kind="phone", value="+7 727 000 0000", e164="+77270000000")
+    m.Demand.objects.create(campaign=campaign, text="Nationalise the foundry")
+    html = _act(client, campaign, "call", [company], name="Mary").content.decode()
+    assert 'href="tel:+77270000000"' in html and "My name is Mary." in html and "Nationalise the foundry" in html
+    for value in ("answered", "voicemail", "no_answer", "refused"):
+        assert f'name="outcome" value="{value}"' in html
     token = re.search(r'name="token" value="([^"]+)"', html)[1]
-    client.post(_url("act_done", campaign), {"token": token})
-    assert m.Action.objects.get().kind == "fax"
+    response = client.post(_url("act_done", campaign), {"token": token, "done": "call", "outcome": "voicemail"})
+    assert response.status_code == 302
+    action = m.Action.objects.get()
+    assert (action.kind, action.outcome, action.channel.kind) == ("call", "voicemail", "phone")
+    assert "left a voicemail" in client.get(response["Location"]).content.decode()
 
 
-def test_send_it_yourself_by_an_unknown_way_says_so_beside_the_field(client, campaign, company):
-    html = _act(client, campaign, "yourself", [company], channel="postal").content.decode()
-    assert re.search(r'id="id_channel_error"[^>]*><li>No letter by post address is known yet for Kazakhmys\. Try email', html)
+def test_a_call_without_an_outcome_or_a_tampered_step_records_nothing(client, campaign, company):
+    ChannelFactory(target=company, kind="phone", value="+7 727 000 0000", e164="+77270000000")
+    html = _act(client, campaign, "call", [company]).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html)[1]
+    assert client.post(_url("act_done", campaign), {"token": token, "done": "call"}).status_code == 400
+    assert client.post(_url("act_done", campaign), {"token": token, "done": "call", "outcome": "shouted"}).status_code == 400
+    assert client.post(_url("act_done", campaign), {"token": token + "x", "done": "fax"}).status_code == 400
+    assert not m.Action.objects.exists()
 
 
-def test_a_tampered_step_records_nothing(client, campaign, company):
-    response = client.post(_url("act_done", campaign), {"token": "forged:token"})
-    assert response.status_code == 400 and not m.Action.objects.exists()
+def test_a_way_whose_address_is_unknown_is_refused_beside_the_targets(client, campaign, company):
+    html = _act(client, campaign, "call", [company]).content.decode()
+    assert "No phone number is known yet for Kazakhmys" in html and not m.Action.objects.exists()
+    assert "Choose how to send it" in _act(client, campaign, "pigeon", [company]).content.decode()
 
 
-def _pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
-def test_print_it_makes_a_pdf_letter_then_records_it(client, campaign, company):
-    company.title, company.salutation = "Chief executive", ""
-    company.save()
-    html = _act(client, campaign, "print", [company], name="Ann Smith", organisation="Unison Leeds").content.decode()
+def test_print_makes_one_letter_with_one_salutation_and_the_copies_then_records_it(client, campaign, company, copy_to):
+    text = "I am a nurse in Leeds.\n\nTo Kazakhmys,\n\nStop the dismantling."
+    html = _act(client, campaign, "print", [company], name="Li Wei", text=text).content.decode()
+    assert "wmk@example.org" in html, "the copy-to addresses are on the print step"
+    assert "I faxed it" in html and "I posted it" not in html, "no postal address known"
     token = re.search(r'name="token" value="([^"]+)"', html)[1]
     response = client.post(_url("letter", campaign), {"token": token})
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    text = _pdf_text(response.content)
-    today = dt.date.today().strftime("%B %Y")
-    for expected in ("Kazakhmys", "Chief executive", "Fax: +73102768247", "Dear Sir or Madam,", "Stop it",
-                     "I protest, as a nurse from Leeds.", "Ann Smith", "Unison Leeds", today):  # fmt: skip
-        assert expected in text, expected
-    assert not m.Action.objects.exists()
-    client.post(_url("act_done", campaign), {"token": token, "way": "postal"})
-    assert m.Action.objects.get().kind == "letter"
+    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert pdf.count("To Kazakhmys,") == 1 and "Dear Sir or Madam" not in pdf
+    assert pdf.index("To Kazakhmys,") < pdf.index("I am a nurse in Leeds.")
+    assert "Fax: +73102768247" in pdf and "cc: Workers' Movement, wmk@example.org" in pdf and "Li Wei" in pdf
+    response = client.post(_url("act_done", campaign), {"token": token, "done": "fax"})
+    assert response.status_code == 302 and m.Action.objects.get().kind == "fax"
 
 
 def test_a_letter_uses_the_postal_address_and_the_targets_salutation(client, campaign):
-    president = TargetFactory(campaign=campaign, name="Nursultan Nazarbaev", salutation="Dear Mr. President", title="President")
+    president = TargetFactory(campaign=campaign, name="Nursultan Nazarbaev", salutation="Dear Mr. President")
     ChannelFactory(target=president, kind="postal", value="Akorda, Astana, 010000, Kazakhstan")
-    response = client.post(
-        _url("letter", campaign),
-        {"path": "print", "targets": [president.pk], "channel": "postal", "text": "Investigate now.", "submission": "x"},
-    )
-    text = _pdf_text(response.content)
-    assert "Akorda\nAstana\n010000\nKazakhstan" in text and "Dear Mr. President," in text
+    html = _act(client, campaign, "print", [president], text="Investigate now.").content.decode()
+    assert "I posted it" in html and "I faxed it" not in html
+    token = re.search(r'name="token" value="([^"]+)"', html)[1]
+    pdf = PdfReader(io.BytesIO(client.post(_url("letter", campaign), {"token": token}).content)).pages[0].extract_text()
+    assert "Dear Mr. President," in pdf and "Akorda" in pdf and "010000" in pdf
 
 
-def test_a_message_with_its_own_salutation_gets_no_second_one(client, campaign, company):
-    response = client.post(
-        _url("letter", campaign),
-        {"path": "print", "targets": [company.pk], "channel": "fax", "text": "To Kazakhmys,\n\nStop.", "submission": "x"},
-    )
-    text = _pdf_text(response.content)
-    assert "To Kazakhmys," in text and "Dear Sir or Madam" not in text
+def test_a_letter_to_a_target_with_no_address_offers_no_way_it_cannot_have_gone(client, campaign):
+    president = TargetFactory(campaign=campaign, name="Nursultan Nazarbaev")
+    html = _act(client, campaign, "print", [president]).content.decode()
+    assert "I handed it in" in html and "I posted it" not in html and "I faxed it" not in html
+    token = re.search(r'name="token" value="([^"]+)"', html)[1]
+    assert client.post(_url("act_done", campaign), {"token": token, "done": "postal"}).status_code == 400
+    response = client.post(_url("act_done", campaign), {"token": token, "done": "hand"})
+    assert response.status_code == 302 and m.Action.objects.get().channel is None
+
+
+def test_the_letter_needs_a_valid_step(client, campaign, company):
+    assert client.post(_url("letter", campaign), {"token": "forged"}).status_code == 400
+
+
+def test_a_referral_code_is_kept_through_the_form_and_counted(client, campaign, company):
+    html = client.get(_url("campaign", campaign) + "?src=telegram").content.decode()
+    assert 'name="src" value="telegram"' in html
+    _act(client, campaign, "mail-app", [company], src="telegram")
+    token = re.search(
+        r'name="token" value="([^"]+)"', _act(client, campaign, "mail-app", [company], src="telegram").content.decode()
+    )[1]
+    client.post(_url("act_done", campaign), {"token": token, "done": "mail-app"})
+    assert m.Action.objects.get().source == "telegram"
+    assert m.ActionTally.objects.filter(campaign=campaign, dimension="source", key="telegram").exists()
+
+
+def test_thanks_offers_sharing_with_referral_codes(client, campaign, company, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _act(client, campaign, "email", [company])
+    html = client.get(response["Location"]).content.decode().replace("&amp;", "&")
+    for start in ("https://wa.me/?text=", "https://t.me/share/url?", "https://bsky.app/intent/compose?text=",
+                  "https://x.com/intent/post?", "https://www.facebook.com/sharer/sharer.php?u=", "mailto:?"):  # fmt: skip
+        assert f'href="{start}' in html, start
+    assert "src%3Dwhatsapp" in html and "src%3Dfacebook" in html and "?src=signal" in html
+    assert 'data-share-url="http://testserver/c/foundry/?src=link"' in html
+
+
+def test_campaign_page_has_link_preview_tags_and_a_share_image(client, campaign, company):
+    html = client.get(_url("campaign", campaign)).content.decode()
+    for tag in ("og:title", "og:description", "og:image", "og:url", "twitter:card", "twitter:image"):
+        assert f'"{tag}" content="' in html, tag
+    image = re.search(r'property="og:image" content="([^"]+)"', html)[1]
+    assert image == "http://testserver/c/foundry/share.png"
+    response = client.get(urlsplit(image).path)
+    from PIL import Image
+
+    picture = Image.open(io.BytesIO(response.content))
+    assert response["Content-Type"] == "image/png" and picture.size == (1200, 630)
+
+
+def test_goal_and_recent_actions_show_only_kind_country_and_time(client, campaign, company):
+    campaign.goal = 100
+    campaign.save()
+    supporter = SupporterFactory(name="Secret Name", email="secret@example.net")
+    action_record(campaign=campaign, kind="fax", targets=[company], supporter=supporter, country="DE", text="Secret words")
+    html = client.get(_url("campaign", campaign)).content.decode()
+    assert 'max="100" value="1"' in html and "1 of 100 actions" in html
+    assert "a fax from Germany, just now" in html
+    assert "Secret" not in html
+
+
+def test_the_embedded_form_may_be_framed_only_by_the_listed_origins(client, campaign, company):
+    response = client.get(_url("embed", campaign))
+    assert response["Content-Security-Policy"] == "frame-ancestors 'none'" and "X-Frame-Options" not in response
+    campaign.embed_origins = "https://union.example\nhttp://127.0.0.1:8001/"
+    campaign.save()
+    response = client.get(_url("embed", campaign))
+    assert response["Content-Security-Policy"] == "frame-ancestors https://union.example http://127.0.0.1:8001"
+    assert client.get(_url("campaign", campaign))["X-Frame-Options"] == "DENY"
+
+
+def test_the_embedded_form_sends_without_a_csrf_cookie(campaign, company, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(
+            _url("embed", campaign), {"way": "email", "targets": [company.pk], "text": "From our branch.", "submission": "e1"}
+        )
+    assert response.status_code == 302 and "/embed/thanks/" in response["Location"] and len(mail.outbox) == 1
+    assert "Content-Security-Policy" in browser.get(response["Location"])
+    refused = browser.post(_url("embed", campaign), {"way": "print", "targets": [company.pk], "text": "x"})
+    assert refused.status_code == 200 and "Open the campaign page" in refused.content.decode()
 
 
 # --- Recording what was done elsewhere ---------------------------------------------------------
@@ -359,8 +485,3 @@ def test_delivery_state_fragment_polls_until_sent(client, campaign, company):
     m.Delivery.objects.filter(pk=delivery.pk).update(state="sent")
     html = client.get(_url("delivery_state", campaign, token)).content.decode()
     assert 'data-delivery-state="sent"' in html and "hx-trigger" not in html
-
-
-def test_the_letter_from_a_bad_form_re_renders_it(client, campaign, company):
-    response = client.post(_url("letter", campaign), {"path": "print", "targets": [company.pk], "text": ""})
-    assert response.status_code == 200 and 'id="id_text_error"' in response.content.decode()
