@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
+from .kinds import NUMBER_KINDS, ChannelKind
 from .phones import to_e164
-
-NUMBER_KINDS = ("fax", "phone")
 
 
 def channel_normalise(*, kind: str, value: str | None, masked: bool, default_region: str | None = None) -> tuple[str, str]:
@@ -28,12 +27,12 @@ def channel_normalise(*, kind: str, value: str | None, masked: bool, default_reg
             return value, to_e164(value, default_region=default_region or None)
         except ValidationError as exc:
             raise ValidationError({"value": exc.messages}) from exc
-    if kind == "email":
+    if kind == ChannelKind.EMAIL:
         try:
             validate_email(value)
         except ValidationError as exc:
             raise ValidationError({"value": f"{value!r} is not a valid email address."}) from exc
-    elif kind == "web":
+    elif kind == ChannelKind.WEB:
         try:
             URLValidator(schemes=["http", "https"])(value)
         except ValidationError as exc:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 
 from .channels import channel_normalise
+from .kinds import NUMBER_KINDS, ActionKind, ChannelKind
 from .partial_dates import validate_partial_date
 
 PARTIAL_DATE_HELP = "YYYY, YYYY-MM, YYYY-MM-DD, or --MM-DD when the year is unknown."
@@ -213,15 +214,8 @@ class Target(models.Model):
 
 
 class Channel(models.Model):
-    class Kind(models.TextChoices):
-        EMAIL = "email"
-        FAX = "fax"
-        PHONE = "phone"
-        POSTAL = "postal"
-        WEB = "web", "web form"
-        SOCIAL = "social"
-
-    NUMBER_KINDS = (Kind.FAX, Kind.PHONE)
+    Kind = ChannelKind  # the kinds, and what each means, are in campaigns/kinds.py
+    NUMBER_KINDS = NUMBER_KINDS
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="channels")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -239,11 +233,11 @@ class Channel(models.Model):
                 name="channel_value_xor_masked",
             ),
             models.CheckConstraint(
-                condition=Q(e164="") | Q(kind__in=["fax", "phone"], e164__startswith="+"),
+                condition=Q(e164="") | Q(kind__in=list(NUMBER_KINDS), e164__startswith="+"),
                 name="channel_e164_only_for_numbers",
             ),
             models.CheckConstraint(
-                condition=Q(masked=True) | ~Q(kind__in=["fax", "phone"]) | ~Q(e164=""),
+                condition=Q(masked=True) | ~Q(kind__in=list(NUMBER_KINDS)) | ~Q(e164=""),
                 name="channel_number_has_e164",
             ),
         ]
@@ -398,18 +392,7 @@ class Supporter(models.Model):
 class Action(models.Model):
     """Something done in answer to a campaign, by a supporter (maybe anonymous) or by organisations."""
 
-    class Kind(models.TextChoices):
-        EMAIL = "email"
-        FAX = "fax"
-        LETTER = "letter"
-        CALL = "call", "phone call"
-        SOCIAL = "social", "social post"
-        PETITION = "petition"
-        RALLY = "rally", "rally or picket"
-        MOTION = "motion"
-        DONATION = "donation"
-        MEETING = "meeting"
-        OTHER = "other"
+    Kind = ActionKind  # see campaigns/kinds.py
 
     class Outcome(models.TextChoices):
         """How a phone call went, as the caller tells it."""

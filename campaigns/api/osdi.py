@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import models as m
+from ..kinds import KINDS_FROM_TYPE, OUTREACH_TYPES  # OSDI outreach `type` (a flexenum) from our kinds, and back
 from ..permissions import campaigns_managed_by, campaigns_visible_to
 from ..selectors.documents import campaign_document, campaigns_for_documents
 from ..services.actions import action_record
@@ -39,10 +40,6 @@ SYSTEM = "solidarity_action_tracker"  # the system name in `identifiers`: "solid
 ORIGIN = "Solidarity action tracker"
 NAMESPACE = "solidarity"
 MAX_PAGE_SIZE = 100
-
-# OSDI outreach `type` (a flexenum) from our kinds of action, and back.
-OUTREACH_TYPES = {"email": "email", "call": "phone", "letter": "postal mail", "meeting": "in-person", "rally": "in-person"}
-KINDS_FROM_TYPE = {"email": "email", "phone": "call", "postal mail": "letter", "postal": "letter", "in-person": "meeting"}
 
 
 class HalJSONRenderer(JSONRenderer):

@@ -9,6 +9,7 @@ import phonenumbers
 import regex
 from django.core.exceptions import ValidationError
 
+from ..kinds import NUMBER_KINDS
 from ..phones import to_e164
 from .addresses import address_country, is_address_continuation, is_address_start
 from .channels import FoundChannel, find_channels
@@ -367,7 +368,7 @@ def _finish(text: str, party: Party, *, country: str, out: Parties) -> None:
         item: dict = {"kind": found.kind}
         if found.masked:
             item.update(value=None, masked=True)
-        elif found.kind in ("phone", "fax"):
+        elif found.kind in NUMBER_KINDS:
             try:
                 item.update(value=found.value, e164=to_e164(found.value or "", default_region=party.country or None))
             except ValidationError as exc:
@@ -408,7 +409,7 @@ def _role(party: Party) -> str:
 
 def _country_from_numbers(found: list[FoundChannel], country: str) -> str:
     for channel in found:
-        if channel.kind not in ("phone", "fax") or not channel.value:
+        if channel.kind not in NUMBER_KINDS or not channel.value:
             continue
         try:
             e164 = to_e164(channel.value)

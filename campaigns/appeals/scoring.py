@@ -15,6 +15,7 @@ from typing import Any
 import regex
 from django.core.exceptions import ValidationError
 
+from ..kinds import NUMBER_KINDS
 from ..phones import to_e164
 from .text import fold, similarity
 
@@ -49,7 +50,7 @@ def _channel_items(document: dict) -> list[tuple[Any, str]]:
                 if channel.get("masked"):
                     key: Any = (role, kind, "masked")
                     shown = f"{role} {party.get('name')}: {kind} (masked)"
-                elif kind in ("phone", "fax"):
+                elif kind in NUMBER_KINDS:
                     number = channel.get("e164")
                     if not number:
                         try:

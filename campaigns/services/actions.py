@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..kinds import KIND_FOR_CHANNEL, SENDABLE_WAYS
 from ..letters import email_body, fax_cover
 from ..models import Action, Campaign, Channel, Delivery, Organisation, Signatory, Supporter, Target
 from ..selectors.campaigns import channels_known
@@ -153,21 +154,6 @@ def source_clean(value: str) -> str:
     """A referral code as counted: lower-case letters, digits, '-' and '_', at most 32; anything else is dropped."""
     value = (value or "").strip().lower()
     return value if value and len(value) <= 32 and all(c.isascii() and (c.isalnum() or c in "-_") for c in value) else ""
-
-
-# The kind of action each way of reaching a target makes.
-KIND_FOR_CHANNEL: dict[str, str] = {
-    Channel.Kind.EMAIL: Action.Kind.EMAIL,
-    Channel.Kind.FAX: Action.Kind.FAX,
-    Channel.Kind.PHONE: Action.Kind.CALL,
-    Channel.Kind.POSTAL: Action.Kind.LETTER,
-    Channel.Kind.WEB: Action.Kind.OTHER,
-    Channel.Kind.SOCIAL: Action.Kind.SOCIAL,
-}
-
-
-# The ways the platform itself can send a message.
-SENDABLE_WAYS = (Channel.Kind.EMAIL, Channel.Kind.FAX)
 
 
 @dataclass(frozen=True)

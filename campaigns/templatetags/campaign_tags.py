@@ -6,12 +6,16 @@ import datetime as dt
 
 from django import template
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .. import models as m
+from ..kinds import ACTIONS, CHANNELS, ChannelKind, channel_is_number, channel_link
 from ..partial_dates import PartialDate
 
 register = template.Library()
@@ -31,6 +35,28 @@ def kind_label(value: str) -> str:
 @register.filter
 def channel_label(value: str) -> str:
     return str(LABELS["channel"].get(value, value))
+
+
+@register.filter
+def channel_link_kind(kind: str) -> str:
+    """How a page shows a value of this kind (campaigns/kinds.py): mailto, tel, web, copy, or '' for text."""
+    spec = CHANNELS.get(ChannelKind(kind)) if kind in ChannelKind.values else None
+    return (spec.link or "") if spec else ""
+
+
+@register.simple_tag
+def channel_value(channel: m.Channel) -> SafeString:
+    """A channel's value as a page shows it: the link its kind makes (campaigns/kinds.py), with the E.164 form of a number."""
+    if channel.masked:
+        return format_html('<em class="muted">{}</em>', _("address not yet known"))
+    href, external = channel_link(kind=channel.kind, value=channel.value, e164=channel.e164)
+    if not href:
+        return SafeString(linebreaksbr(channel.value, autoescape=True))
+    rel = " nofollow noopener" if external else ""
+    link = format_html('<a href="{}"{}>{}</a>', href, format_html(' rel="{}"', rel.strip()) if rel else "", channel.value)
+    if channel_is_number(channel.kind) and channel.e164 and channel.e164 != channel.value:
+        return format_html('{} <span class="muted">({})</span>', link, channel.e164)
+    return link
 
 
 @register.filter
@@ -108,18 +134,7 @@ def pending(deliveries) -> bool:
     return any(d.state in (m.Delivery.State.QUEUED, m.Delivery.State.SENDING) for d in deliveries)
 
 
-RECENT_KINDS = {
-    m.Action.Kind.EMAIL: _("an e-mail"),
-    m.Action.Kind.FAX: _("a fax"),
-    m.Action.Kind.LETTER: _("a letter"),
-    m.Action.Kind.CALL: _("a phone call"),
-    m.Action.Kind.SOCIAL: _("a social post"),
-    m.Action.Kind.PETITION: _("a petition"),
-    m.Action.Kind.RALLY: _("a rally or picket"),
-    m.Action.Kind.MOTION: _("a motion"),
-    m.Action.Kind.DONATION: _("a donation"),
-    m.Action.Kind.MEETING: _("a meeting"),
-}
+RECENT_KINDS = {kind: spec.a for kind, spec in ACTIONS.items()}  # the kind with its article (campaigns/kinds.py)
 
 
 @register.filter
