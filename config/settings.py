@@ -78,6 +78,11 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections: opening one to PostgreSQL costs more than a whole simple request. Each
+# web or worker process keeps its connection this many seconds (0: a new one per request), and
+# checks it is alive before reusing it, so a database restart costs one retry-free reconnect.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is both the Celery broker and the cache when REDIS_URL is set. Without it,
