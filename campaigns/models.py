@@ -521,10 +521,25 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["state", "not_before"], name="delivery_state_due"),
             models.Index(fields=["recipient", "not_before"], name="delivery_recipient_due"),
+            # The throttle's check at claim time: the last few claims to one address, newest first.
+            models.Index(fields=["recipient", "claimed_at"], name="delivery_recipient_claimed"),
         ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)} ({self.state})"
+
+
+class DeliverySlot(models.Model):
+    """When the next message to one address may go: each new one takes this time and moves it on.
+
+    Scheduling is one upsert of this row, however many messages are already queued for the address.
+    """
+
+    recipient = models.CharField(max_length=254, unique=True)
+    next_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: next at {self.next_at:%Y-%m-%d %H:%M:%S}"
 
 
 class Response(models.Model):

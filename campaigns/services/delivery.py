@@ -4,9 +4,9 @@ A fax is an e-mail to the e-mail-to-fax gateway (`services/fax.py`) with the let
 claimed, throttled (per fax number), retried and swept exactly like an e-mail.
 
 How a message travels:
-1. `delivery_queue` writes the row in the caller's transaction, gives it a slot (`not_before`)
-   that keeps its recipient under the throttle, and publishes `send_delivery` only when that
-   transaction commits.
+1. `delivery_queue` writes the row in the caller's transaction, gives it a slot (`not_before`,
+   from the recipient's DeliverySlot row) that keeps its recipient under the throttle, and
+   publishes `send_delivery` only when that transaction commits.
 2. `delivery_send` claims the row with a conditional UPDATE (queued -> sending), talks SMTP
    outside any transaction, then marks it sent. A transient error (SMTP 4xx, a refused or lost
    connection, a timeout) puts it back in the queue with exponential backoff and jitter; a
@@ -46,7 +46,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from ..models import Action, Campaign, Channel, Delivery
+from ..models import Action, Campaign, Channel, Delivery, DeliverySlot
 from .fax import fax_connection, fax_enabled, fax_letter_pdf
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def _interval() -> dt.timedelta | None:
 
 
 def _lock_recipient(recipient: str) -> None:
-    """Take slots for one address one transaction at a time, so two never pick the same.
+    """Claim mail to one address one transaction at a time, so two claims never both pass the limit.
 
     A PostgreSQL advisory lock held to the end of the transaction. SQLite (the embedded default)
     serialises writers already, and there the throttle is a courtesy rather than a promise.
@@ -79,28 +79,34 @@ def _lock_recipient(recipient: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-def _next_slot(*, recipient: str, earliest: dt.datetime, exclude_pk: int | None = None) -> dt.datetime:
-    """The first time from `earliest` at least one interval away from every send to `recipient`,
-    past (claimed) or planned (queued). Call it holding `_lock_recipient`.
+def _slot_take(*, recipient: str, earliest: dt.datetime) -> dt.datetime:
+    """Reserve the next time from `earliest` at which `recipient` may get a message, and return it.
 
-    Queued mail to one address is thus spread evenly at the throttle's pace; the claim then
-    enforces the limit itself (no more than N claims in any minute), so a task that runs a
-    little late does not lose its turn.
+    Each address has a DeliverySlot row holding when its next message may go; taking a slot moves
+    it one interval on. That is one statement (an upsert, whose row lock makes concurrent callers
+    take turns) however many messages are queued, so queued mail to one address leaves one interval
+    apart, in the order it was scheduled. The claim then enforces the limit itself (no more than N
+    claims in any minute), so a task that runs late cannot make a burst.
     """
     interval = _interval()
     if interval is None or not recipient:
         return earliest
-    rows = Delivery.objects.filter(recipient=recipient)
-    if exclude_pk is not None:
-        rows = rows.exclude(pk=exclude_pk)
-    busy = list(rows.filter(state=Delivery.State.QUEUED, not_before__gt=earliest - interval).values_list("not_before", flat=True))
-    busy += [t for t in rows.filter(claimed_at__gt=earliest - interval).values_list("claimed_at", flat=True) if t is not None]
-    slot = earliest
-    for taken in sorted(busy):
-        if taken >= slot + interval:
-            break
-        if taken > slot - interval:
-            slot = taken + interval
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(DeliverySlot._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (recipient, next_at) VALUES (%s, %s) "  # noqa: S608 - our table, values are parameters
+                f"ON CONFLICT (recipient) DO UPDATE SET next_at = GREATEST({table}.next_at, %s) "
+                "+ make_interval(secs => %s) RETURNING next_at",
+                [recipient, earliest + interval, earliest, interval.total_seconds()],
+            )
+            return cursor.fetchone()[0] - interval
+    # SQLite (the embedded default) has one writer at a time; two statements do.
+    row, created = DeliverySlot.objects.get_or_create(recipient=recipient, defaults={"next_at": earliest + interval})
+    if created:
+        return earliest
+    slot = max(row.next_at, earliest)
+    DeliverySlot.objects.filter(pk=row.pk).update(next_at=slot + interval)
     return slot
 
 
@@ -134,10 +140,10 @@ def delivery_queue(
     recipient = _address(to[0]) if to else ""
     if not recipient:
         raise ValidationError({"to": "A message needs an address to go to."})
-    _lock_recipient(recipient)
-    not_before = _next_slot(recipient=recipient, earliest=timezone.now())
+    not_before = _slot_take(recipient=recipient, earliest=timezone.now())
     try:
-        with transaction.atomic():
+        # A savepoint only when there is a key a concurrent transaction may have taken first.
+        with transaction.atomic(savepoint=bool(dedupe_key)):
             delivery = Delivery.objects.create(
                 to=list(to),
                 cc=list(cc),
@@ -242,10 +248,11 @@ def delivery_send(*, delivery_id: int) -> str:
         )
         return "failed"
     message_id = delivery.message_id or make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN)
+    limit = settings.DELIVERY_MAX_PER_MINUTE_PER_ADDRESS
     with transaction.atomic():
-        _lock_recipient(delivery.recipient)
+        if limit > 0:
+            _lock_recipient(delivery.recipient)
         now = timezone.now()  # the lock may have made us wait
-        limit = settings.DELIVERY_MAX_PER_MINUTE_PER_ADDRESS
         recent = (
             list(
                 Delivery.objects.filter(recipient=delivery.recipient, claimed_at__gt=now - MINUTE)
@@ -258,7 +265,7 @@ def delivery_send(*, delivery_id: int) -> str:
         )
         if limit > 0 and len(recent) >= limit:
             # A full minute's worth went out already: wait until the oldest of them leaves the window.
-            slot = _next_slot(recipient=delivery.recipient, earliest=recent[limit - 1] + MINUTE, exclude_pk=delivery.pk)
+            slot = _slot_take(recipient=delivery.recipient, earliest=recent[limit - 1] + MINUTE)
             if claimable.update(state=Delivery.State.QUEUED, not_before=slot):
                 transaction.on_commit(partial(delivery_publish, delivery_id=delivery.pk, not_before=slot))
                 return "throttled"
@@ -324,8 +331,7 @@ def _after_failure(*, delivery: Delivery, attempts: int, exc: Exception) -> str:
         ours.update(state=Delivery.State.FAILED, last_error=last_error[:2000])
         return "failed"
     with transaction.atomic():
-        _lock_recipient(delivery.recipient)
-        slot = _next_slot(recipient=delivery.recipient, earliest=timezone.now() + _backoff(attempts), exclude_pk=delivery.pk)
+        slot = _slot_take(recipient=delivery.recipient, earliest=timezone.now() + _backoff(attempts))
         if ours.update(state=Delivery.State.QUEUED, not_before=slot, last_error=reason[:2000]):
             transaction.on_commit(partial(delivery_publish, delivery_id=delivery.pk, not_before=slot))
     return "retry"
@@ -361,8 +367,9 @@ def delivery_sweep(*, limit: int = 1000) -> dict[str, int]:
 @transaction.atomic
 def delivery_requeue(*, delivery: Delivery) -> bool:
     """An organiser's "try again" for a failed delivery: a fresh round of attempts, at the next free slot."""
-    _lock_recipient(delivery.recipient)
-    slot = _next_slot(recipient=delivery.recipient, earliest=timezone.now(), exclude_pk=delivery.pk)
+    if not Delivery.objects.select_for_update().filter(pk=delivery.pk, state=Delivery.State.FAILED).exists():
+        return False  # a slot is taken only for a delivery that will use it
+    slot = _slot_take(recipient=delivery.recipient, earliest=timezone.now())
     if not Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.FAILED).update(
         state=Delivery.State.QUEUED, attempts=0, not_before=slot
     ):

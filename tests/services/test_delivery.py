@@ -9,9 +9,11 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from campaigns.models import Delivery, Demand
+from campaigns.models import Delivery, DeliverySlot, Demand
 from campaigns.services.campaigns import demand_outcome_set, update_post
 from campaigns.services.delivery import _backoff, delivery_queue, delivery_requeue, delivery_send, delivery_sweep
 
@@ -277,3 +279,33 @@ def test_update_post_and_demand_outcome(campaign, organiser):
     with pytest.raises(ValidationError) as info:
         demand_outcome_set(demand=demand, status="won", date="October")
     assert set(info.value.message_dict) == {"status", "date"}
+
+
+def test_queuing_costs_the_same_however_long_the_queue(db, settings):
+    """One upsert of the recipient's slot row, one insert: no read of what is already queued."""
+    settings.DELIVERY_MAX_PER_MINUTE_PER_ADDRESS = 6
+    first = delivery_queue(to=["ceo@company.example"], subject="first", body=".")
+    delivery_queue(to=["minister@gov.example"], subject="the only one", body=".")
+    Delivery.objects.bulk_create(
+        Delivery(to=["ceo@company.example"], recipient="ceo@company.example", subject=str(i), body=".") for i in range(500)
+    )
+    with CaptureQueriesContext(connection) as long_queue:
+        second = delivery_queue(to=["ceo@company.example"], subject="second", body=".")
+    with CaptureQueriesContext(connection) as empty_queue:
+        delivery_queue(to=["minister@gov.example"], subject="elsewhere", body=".")
+    assert len(long_queue) == len(empty_queue)
+    if connection.vendor == "postgresql":
+        assert len(long_queue) == 4, "savepoint, slot upsert, insert, release"
+    assert 9.99 < (second.not_before - first.not_before).total_seconds() < 10.5, "the next slot, not the queue's length"
+    assert DeliverySlot.objects.get(recipient="ceo@company.example").next_at == second.not_before + dt.timedelta(seconds=10)
+
+
+def test_a_retry_takes_a_slot_behind_the_mail_already_queued(db, settings):
+    settings.DELIVERY_MAX_PER_MINUTE_PER_ADDRESS = 6
+    settings.DELIVERY_RETRY_BASE_SECONDS = 1
+    queued = [delivery_queue(to=["ceo@company.example"], subject=str(i), body=".") for i in range(3)]
+    assert delivery_requeue(delivery=queued[0]) is False, "only a failed delivery is queued again"
+    Delivery.objects.filter(pk=queued[0].pk).update(state="failed")
+    assert delivery_requeue(delivery=queued[0]) is True
+    queued[0].refresh_from_db()
+    assert round((queued[0].not_before - queued[2].not_before).total_seconds()) == 10
