@@ -154,6 +154,8 @@ DELIVERY_SWEEP_GRACE_SECONDS = env.float("DELIVERY_SWEEP_GRACE_SECONDS", default
 # A row "sending" for longer than this lost its worker mid-send and is queued again. It must
 # exceed the task's hard time limit, or a slow but live send could be claimed twice.
 DELIVERY_SENDING_LEASE_SECONDS = env.float("DELIVERY_SENDING_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30)
+# A worker keeps its SMTP connection open between messages, closing it after this many idle seconds.
+DELIVERY_CONNECTION_IDLE_SECONDS = env.float("DELIVERY_CONNECTION_IDLE_SECONDS", default=30)
 # Longest countdown a task is published with; mail due later is re-published as it nears.
 DELIVERY_MAX_COUNTDOWN_SECONDS = env.float("DELIVERY_MAX_COUNTDOWN_SECONDS", default=600)
 if DELIVERY_SENDING_LEASE_SECONDS <= CELERY_TASK_TIME_LIMIT:

@@ -36,6 +36,16 @@ def celery_in_process():
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
+@pytest.fixture(autouse=True)
+def mail_connections_closed():
+    """Each test starts without the SMTP connections an earlier one left open (to its own server)."""
+    from campaigns.services.delivery import delivery_connections_close
+
+    delivery_connections_close()
+    yield
+    delivery_connections_close()
+
+
 @pytest.fixture
 def postgresql(db):
     require_service("PostgreSQL", connection.vendor == "postgresql", f"DATABASE_URL gives {connection.vendor}")

@@ -26,6 +26,7 @@ class Received:
     rcpt_tos: tuple[str, ...]
     at: float  # time.monotonic() when the server answered 250 to DATA
     raw: bytes = b""  # the whole message as it arrived, attachments included
+    peer: tuple = ()  # the client's address and port: one per connection
 
 
 class Recorder:
@@ -63,7 +64,12 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content)
         received = Received(
-            str(message["Message-ID"]), str(message["Subject"]), tuple(envelope.rcpt_tos), time.monotonic(), envelope.content
+            str(message["Message-ID"]),
+            str(message["Subject"]),
+            tuple(envelope.rcpt_tos),
+            time.monotonic(),
+            envelope.content,
+            tuple(session.peer or ()),
         )
         with self._lock:
             self.messages.append(received)

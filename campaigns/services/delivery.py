@@ -8,7 +8,8 @@ How a message travels:
    from the recipient's DeliverySlot row) that keeps its recipient under the throttle, and
    publishes `send_delivery` only when that transaction commits.
 2. `delivery_send` claims the row with a conditional UPDATE (queued -> sending), talks SMTP
-   outside any transaction, then marks it sent. A transient error (SMTP 4xx, a refused or lost
+   outside any transaction (on the connection the worker process keeps open to that server),
+   then marks it sent. A transient error (SMTP 4xx, a refused or lost
    connection, a timeout) puts it back in the queue with exponential backoff and jitter; a
    permanent one (SMTP 5xx), or the last allowed attempt, ends it `failed` with the reason.
 3. `delivery_sweep` (celery beat, every minute) re-publishes rows still queued well after they
@@ -17,7 +18,7 @@ How a message travels:
 
 Exactly once? A redelivered or re-published task finds the row no longer claimable and does
 nothing. One window is left: a worker killed after the SMTP server accepted the message (its 250
-after DATA) and before the row is marked sent (it is marked before QUIT, so the window is one
+after DATA) and before the row is marked sent (it is marked at once, so the window is one
 UPDATE long). The lease then expires and the message is sent again: one duplicate for each
 message a kill catches there, with the same Message-ID, so mail software can fold the two. No
 protocol closes that window without the receiver's help.
@@ -30,6 +31,7 @@ import hashlib
 import logging
 import random
 import smtplib
+import time
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from email.utils import parseaddr
@@ -276,28 +278,19 @@ def delivery_send(*, delivery_id: int) -> str:
     if not claimed:
         return "busy"
     attempts = delivery.attempts + 1
-    backend = None
     try:
-        message, backend = _message(delivery=delivery, message_id=message_id)
-        backend.open()
-        backend.send_messages([message])  # returns once the server has answered DATA with 250
+        message = _message(delivery=delivery, message_id=message_id)
+        _send(message=message, fax=delivery.kind == Delivery.Kind.FAX)  # returns once the server answered DATA with 250
     except Exception as exc:
-        with suppress(Exception):
-            if backend is not None:
-                backend.close()
         return _after_failure(delivery=delivery, attempts=attempts, exc=exc)
-    # Record it before saying goodbye (QUIT): the window in which a killed worker leaves a sent
-    # message marked "sending" is one UPDATE, not a round trip to the server more.
     Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
         state=Delivery.State.SENT, sent_at=timezone.now()
     )
-    with suppress(Exception):  # the message is accepted; a rude goodbye changes nothing
-        backend.close()
     return "sent"
 
 
-def _message(*, delivery: Delivery, message_id: str) -> tuple[EmailMessage, BaseEmailBackend]:
-    """The message and the connection it leaves by: the site's mail server, or the fax gateway."""
+def _message(*, delivery: Delivery, message_id: str) -> EmailMessage:
+    """The message, for the site's mail server or (a fax) the gateway."""
     fax = delivery.kind == Delivery.Kind.FAX
     message = EmailMessage(
         subject=delivery.subject,
@@ -308,13 +301,90 @@ def _message(*, delivery: Delivery, message_id: str) -> tuple[EmailMessage, Base
         reply_to=delivery.reply_to,
         headers={**delivery.headers, "Message-ID": message_id},
     )
-    if not fax:
-        return message, get_connection(fail_silently=False)
-    if not fax_enabled():
-        raise FaxNotConfigured("this site sends no faxes now (FAX_GATEWAY is unset)")
-    slug = delivery.campaign.slug if delivery.campaign else "letter"
-    message.attach(f"letter-{slug}.pdf", fax_letter_pdf(letter=delivery.letter, campaign=delivery.campaign), "application/pdf")
-    return message, fax_connection()
+    if fax:
+        if not fax_enabled():
+            raise FaxNotConfigured("this site sends no faxes now (FAX_GATEWAY is unset)")
+        slug = delivery.campaign.slug if delivery.campaign else "letter"
+        pdf = fax_letter_pdf(letter=delivery.letter, campaign=delivery.campaign)
+        message.attach(f"letter-{slug}.pdf", pdf, "application/pdf")
+    return message
+
+
+# A worker process keeps its connection to each mail server open between messages: a new SMTP
+# conversation (connect, EHLO, STARTTLS, AUTH) costs more than sending one message on it. Keyed by
+# the server's settings, so a changed setting opens a new one. Nothing is cached mid-conversation:
+# a connection is taken out while it is used and put back only after a message went through.
+_connections: dict[tuple, tuple[BaseEmailBackend, float]] = {}
+
+
+def _connection_key(*, fax: bool) -> tuple:
+    if fax:
+        return ("fax", settings.FAX_GATEWAY, settings.EMAIL_TIMEOUT)
+    return (
+        "site",
+        settings.EMAIL_BACKEND,
+        settings.EMAIL_HOST,
+        settings.EMAIL_PORT,
+        settings.EMAIL_HOST_USER,
+        settings.EMAIL_USE_TLS,
+        settings.EMAIL_USE_SSL,
+        settings.EMAIL_TIMEOUT,
+    )
+
+
+def _connection_open(*, fax: bool) -> BaseEmailBackend:
+    backend = fax_connection() if fax else get_connection(fail_silently=False)
+    backend.open()
+    return backend
+
+
+def delivery_connections_close() -> None:
+    """Close the connections this process keeps open (a worker shutting down; tests)."""
+    while _connections:
+        _close(_connections.popitem()[1][0])
+
+
+def _close(backend: BaseEmailBackend) -> None:
+    with suppress(Exception):  # a rude goodbye changes nothing
+        backend.close()
+
+
+def _send(*, message: EmailMessage, fax: bool) -> None:
+    """Send one message on this process's open connection to its server, opening one if needed.
+
+    A connection idle longer than DELIVERY_CONNECTION_IDLE_SECONDS is closed rather than reused
+    (servers drop idle clients); if a reused one turns out to have been dropped, the message goes
+    once more on a fresh connection. Any other error closes the connection and propagates.
+    """
+    key = _connection_key(fax=fax)
+    idle = settings.DELIVERY_CONNECTION_IDLE_SECONDS
+    cached = _connections.pop(key, None)
+    backend = None
+    if cached is not None:
+        if time.monotonic() - cached[1] < idle:
+            backend = cached[0]
+        else:
+            _close(cached[0])
+    reused = backend is not None
+    try:
+        if backend is None:
+            backend = _connection_open(fax=fax)
+        try:
+            backend.send_messages([message])
+        except smtplib.SMTPServerDisconnected:
+            if not reused:
+                raise
+            _close(backend)
+            backend = _connection_open(fax=fax)
+            backend.send_messages([message])
+    except BaseException:
+        if backend is not None:
+            _close(backend)
+        raise
+    if idle > 0:
+        _connections[key] = (backend, time.monotonic())
+    else:
+        _close(backend)
 
 
 class FaxNotConfigured(Exception):

@@ -90,6 +90,41 @@ def test_sent_over_smtp_with_its_message_id_and_headers(smtp, db, django_capture
     )
 
 
+def test_a_worker_sends_message_after_message_on_one_connection(smtp, db, settings, django_capture_on_commit_callbacks):
+    settings.DELIVERY_MAX_PER_MINUTE_PER_ADDRESS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(3):
+            delivery_queue(to=[f"minister{i}@gov.example"], subject=str(i), body=".")
+    assert [m.subject for m in smtp.messages] == ["0", "1", "2"]
+    assert len({m.peer for m in smtp.messages}) == 1, "one SMTP conversation for the three"
+    assert set(Delivery.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def test_a_connection_the_server_dropped_is_replaced_and_the_message_still_goes(
+    smtp, db, settings, django_capture_on_commit_callbacks
+):
+    settings.DELIVERY_MAX_PER_MINUTE_PER_ADDRESS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery_queue(to=["a@gov.example"], subject="before", body=".")
+    smtp.stop()  # the server restarts: the connection this process kept is dead
+    smtp.start()
+    with django_capture_on_commit_callbacks(execute=True):
+        after = delivery_queue(to=["b@gov.example"], subject="after", body=".")
+    after.refresh_from_db()
+    assert (after.state, after.attempts) == ("sent", 1)
+    assert [m.subject for m in smtp.messages] == ["before", "after"]
+    assert len({m.peer for m in smtp.messages}) == 2
+
+
+def test_an_idle_connection_is_not_reused(smtp, db, settings, django_capture_on_commit_callbacks):
+    settings.DELIVERY_MAX_PER_MINUTE_PER_ADDRESS = 0
+    settings.DELIVERY_CONNECTION_IDLE_SECONDS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery_queue(to=["a@gov.example"], subject="1", body=".")
+        delivery_queue(to=["b@gov.example"], subject="2", body=".")
+    assert len({m.peer for m in smtp.messages}) == 2
+
+
 def test_a_transient_refusal_is_retried_later_with_the_same_message_id(smtp, db, settings, django_capture_on_commit_callbacks):
     settings.DELIVERY_RETRY_BASE_SECONDS = 60
     smtp.handler.refusing = True
