@@ -28,6 +28,7 @@ from . import filters
 from . import serializers as s
 from .idempotency import PARAMETER as IDEMPOTENCY_KEY
 from .idempotency import idempotent
+from .pagination import ActionCursorPagination
 from .throttling import SupporterActionThrottle
 
 ID_REGEX = "[0-9]+"
@@ -300,6 +301,7 @@ class ActionViewSet(mixins.CreateModelMixin, CampaignPartViewSet):
     )
     serializer_class = s.ActionSerializer
     filterset_class = filters.ActionFilter
+    pagination_class = ActionCursorPagination
     ordering = ["-created", "-id"]
     ordering_fields = ["date", "created", "represents"]
 
