@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -144,20 +145,25 @@ def webmail_urls(*, to: Sequence[str], cc: Sequence[str] = (), subject: str = ""
     }
 
 
+def _first_sentences(paragraph: str, limit: int = 2) -> str:
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(paragraph.split()))
+    return " ".join(sentences[:limit])
+
+
 def call_script(*, campaign: Campaign, target: Target, name: str = "") -> list[str]:
-    """A short script for a phone call: who is calling, why, the demands, and a polite close."""
+    """A short script for a phone call, from the model message: who is calling, why, what they ask, a polite close."""
     who = _("My name is %(name)s.") % {"name": name} if name else _("I am a supporter of the workers.")
     lines = [
         _("Hello. %(who)s I am calling %(target)s about: %(title)s.")
         % {"who": who, "target": target.name, "title": campaign.title}
     ]
+    paragraphs = [p.strip() for p in campaign.message_body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    opening = next((p for p in paragraphs if not _is_salutation(p) and not p.rstrip().endswith(":")), "")
+    if opening:
+        lines.append(_first_sentences(opening))
     demands = [d.text.rstrip(".") for d in campaign.demands.all()][:3]
     if demands:
         lines.append(_("I ask you to: %(demands)s.") % {"demands": "; ".join(demands)})
-    else:
-        first = next((p.strip() for p in campaign.message_body.split("\n\n") if p.strip() and not _is_salutation(p)), "")
-        if first:
-            lines.append(first)
     lines.append(_("Please pass this message on to those responsible. Thank you."))
     return lines
 

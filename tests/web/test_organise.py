@@ -193,3 +193,30 @@ def test_dashboard_query_count_does_not_grow(client, campaign, organiser, compan
         m.Response.objects.create(campaign=campaign, target=company, classification="no_answer", summary=f"{i}")
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(_url("dashboard", campaign))
+
+
+def test_the_dashboard_shows_actions_per_source_and_the_embed_snippet(client, organiser, campaign, company):
+    action_record(campaign=campaign, kind="email", targets=[company], source="whatsapp")
+    action_record(campaign=campaign, kind="fax", targets=[company], source="whatsapp", dedupe=False)
+    client.force_login(organiser)
+    html = client.get(_url("dashboard", campaign)).content.decode()
+    assert '<th scope="row">whatsapp</th><td>2</td>' in html
+    assert "No site may embed the form yet" in html and "<iframe" not in html
+    campaign.embed_origins = "https://union.example"
+    campaign.goal = 500
+    campaign.save()
+    html = client.get(_url("dashboard", campaign)).content.decode()
+    assert (
+        "&lt;iframe src=&quot;http://testserver/c/foundry/embed/&quot;" in html and "<code>https://union.example</code>" in html
+    )
+    assert "Goal: 2 of 500 actions." in html
+
+
+def test_embed_origins_must_be_origins(campaign):
+    from django.core.exceptions import ValidationError
+
+    campaign.embed_origins = "https://union.example/page"
+    with pytest.raises(ValidationError):
+        campaign.full_clean()
+    campaign.embed_origins = "https://union.example\nhttp://127.0.0.1:8000"
+    campaign.full_clean()
