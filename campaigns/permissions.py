@@ -51,3 +51,20 @@ def campaign_for_user(user: AnyUser, slug: str, *, write: bool = False) -> Campa
         return queryset.get(slug=slug)
     except Campaign.DoesNotExist:
         raise Http404("No such campaign.") from None
+
+
+def action_refusals(*, organiser: bool, organisations=(), signatories=(), represents: int = 1) -> dict[str, list[str]]:
+    """What only a campaign's organisers may say about an action they record, by field (empty: allowed).
+
+    Anyone may record that they acted, as one person; acting for organisations, with signatories, or for
+    more than one person needs an organiser of the campaign (anyone could claim two billion members).
+    """
+    if organiser:
+        return {}
+    refusals: dict[str, list[str]] = {}
+    for field, value in (("organisations", organisations), ("signatories", signatories)):
+        if value:
+            refusals[field] = ["Only the campaign's organisers may record an action on behalf of organisations."]
+    if represents != 1:
+        refusals["represents"] = ["An action recorded without the campaign's organisers speaks for one person."]
+    return refusals

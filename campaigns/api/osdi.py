@@ -27,10 +27,10 @@ from rest_framework.views import APIView
 
 from .. import models as m
 from ..kinds import KINDS_FROM_TYPE, OUTREACH_TYPES  # OSDI outreach `type` (a flexenum) from our kinds, and back
-from ..permissions import campaigns_managed_by, campaigns_visible_to
+from ..permissions import action_refusals, campaigns_managed_by, campaigns_visible_to
 from ..selectors.documents import campaign_document, campaigns_for_documents
 from ..services.actions import action_record
-from ..services.supporters import supporter_for_action
+from ..services.supporters import supporter_details_clean
 from .idempotency import PARAMETER as IDEMPOTENCY_KEY
 from .idempotency import idempotent
 from .serializers import MAX_INT, CountryCodeField, action_by
@@ -564,8 +564,8 @@ class RecordOutreachView(OSDIView):
     @extend_schema(
         summary="Record outreach helper",
         operation_id="osdi_record_outreach_helper",
-        description="Record an outreach (an action) and the person who made it. Without authentication the "
-        "answer is an empty object, as OSDI specifies; with it, the outreach. Send `Idempotency-Key` so that a "
+        description="Record an outreach (an action) and the person who made it. Except to the campaign's organisers "
+        "the answer is an empty object, as OSDI specifies; to them, the outreach. Send `Idempotency-Key` so that a "
         "retried POST records one outreach. Targets are matched by our identifier "
         f"(`{SYSTEM}:target-<id>`) or by name (`{NAMESPACE}:name`, `organization`, or given and family name).",
         request=RecordOutreachSerializer,
@@ -591,13 +591,16 @@ class RecordOutreachView(OSDIView):
                 targets.append(target)
         if missing:
             raise ValidationError({"targets": missing})
-        details = data.get("person")
-        supporter = supporter_for_action(campaign=campaign, **details) if details and any(details.values()) else None
+        organiser = campaign.pk in self.managed_campaign_ids
+        refusals = action_refusals(organiser=organiser, represents=data[f"{NAMESPACE}:represents"])
+        if refusals:
+            raise ValidationError({f"{NAMESPACE}:represents": refusals["represents"]})
+        details = supporter_details_clean(**(data.get("person") or {}))
         action = action_record(
             campaign=campaign,
             kind=data["kind"],
             targets=targets,
-            supporter=supporter,
+            supporter_details=details,
             date=data["date"],
             subject=data.get("subject") or "",
             text=data.get("message") or "",
@@ -606,6 +609,6 @@ class RecordOutreachView(OSDIView):
             copies_sent=data[f"{NAMESPACE}:copies_sent"],
             country=data.get(f"{NAMESPACE}:country") or "",
         )
-        if not self.request.user.is_authenticated:
-            return Response({})
+        if not organiser:
+            return Response({})  # the same whatever the person's address did before
         return Response(self.with_curies(self.outreach(self.outreaches_queryset().get(pk=action.pk))))

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from .. import models as m
 from ..partial_dates import normalise_partial_date
+from ..permissions import action_refusals
 
 MAX_INT = 2**31 - 1  # PostgreSQL's integer: the most `represents` can hold
 COUNTRY_CHOICES = list(countries)
@@ -492,7 +493,11 @@ class ActionCreateSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     salutation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     represents = serializers.IntegerField(
-        min_value=1, max_value=MAX_INT, required=False, default=1, help_text="How many people it speaks for."
+        min_value=1,
+        max_value=MAX_INT,
+        required=False,
+        default=1,
+        help_text="How many people it speaks for: more than 1 only for the campaign's organisers.",
     )
     copies_sent = serializers.BooleanField(required=False, default=False)
     country = CountryCodeField(required=False, default="", allow_null=True, help_text="Where it was done from.")
@@ -508,11 +513,12 @@ class ActionCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         campaign = attrs["campaign"]
-        errors = {}
-        if campaign.pk not in self.context.get("managed_campaign_ids", ()):
-            for field in ("organisations", "signatories"):
-                if attrs.get(field):
-                    errors[field] = ["Only the campaign's organisers may record an action on behalf of organisations."]
+        errors: dict = action_refusals(
+            organiser=campaign.pk in self.context.get("managed_campaign_ids", ()),
+            organisations=attrs.get("organisations"),
+            signatories=attrs.get("signatories"),
+            represents=attrs.get("represents", 1),
+        )
         try:
             attrs["targets"] = resolve_targets(campaign, attrs.get("targets") or [])
         except serializers.ValidationError as exc:
@@ -527,6 +533,23 @@ class ActionCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(errors)
         attrs["country"] = attrs.get("country") or ""
         return attrs
+
+
+class ActionReceiptSerializer(serializers.Serializer):
+    """The answer to anyone but the campaign's organisers: what they sent, the same whether or not it was new.
+
+    No id and no time: an answer that changed with an e-mail address's history would tell anyone whether it acted.
+    """
+
+    campaign = serializers.SlugField()
+    kind = serializers.ChoiceField(choices=m.Action.Kind.choices)
+    targets = TargetRefSerializer(many=True)
+    date = serializers.DateField()
+    represents = serializers.IntegerField()
+    counted = serializers.CharField(help_text="How it is counted: the same e-mail acting the same way counts once.")
+    consent_confirmation = serializers.BooleanField(
+        help_text="Whether a link to confirm the news subscription was e-mailed (always, when consent was asked)."
+    )
 
 
 class ResponseSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -23,7 +24,7 @@ from ..services.actions import action_record
 from ..services.documents import campaign_document_load
 from ..services.people import person_status_set
 from ..services.responses import response_record
-from ..services.supporters import supporter_for_action
+from ..services.supporters import supporter_details_clean
 from . import filters
 from . import serializers as s
 from .idempotency import PARAMETER as IDEMPOTENCY_KEY
@@ -289,9 +290,12 @@ class UpdateViewSet(CampaignPartViewSet):
         summary="Record an action",
         description="Anyone, without an account (rate-limited per address); send `Idempotency-Key` so that a "
         "retried POST records one action. `supporter` is stored for the campaign's organisers and never shown "
-        "to anyone else. Only the campaign's organisers may give `organisations` and `signatories`.",
+        "to anyone else; it never changes a supporter already stored, and `consent_updates` e-mails a link to "
+        "confirm. Only the campaign's organisers may give `organisations`, `signatories` or `represents` above 1, "
+        "and get the action back (201); everyone else gets a receipt of what they sent (202), the same whether "
+        "or not the e-mail had acted before.",
         request=s.ActionCreateSerializer,
-        responses={201: s.ActionSerializer},
+        responses={201: s.ActionSerializer, 202: s.ActionReceiptSerializer},
         parameters=[IDEMPOTENCY_KEY],
     ),
 )
@@ -322,11 +326,22 @@ class ActionViewSet(mixins.CreateModelMixin, CampaignPartViewSet):
         serializer = s.ActionCreateSerializer(data=self.request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        details = data.pop("supporter", None)
-        supporter = supporter_for_action(campaign=data["campaign"], **details) if details else None
-        recorded = action_record(supporter=supporter, **data)
-        action = self.base_queryset.get(pk=recorded.pk)
-        return Response(self.get_serializer(action).data, status=status.HTTP_201_CREATED)
+        details = supporter_details_clean(**(data.pop("supporter", None) or {}))
+        recorded = action_record(supporter_details=details, **data)
+        campaign = data["campaign"]
+        if campaign.pk in self.managed_campaign_ids:
+            action = self.base_queryset.get(pk=recorded.pk)
+            return Response(self.get_serializer(action).data, status=status.HTTP_201_CREATED)
+        receipt = {
+            "campaign": campaign.slug,
+            "kind": data["kind"],
+            "targets": [{"id": t.pk, "name": t.name} for t in data["targets"]],
+            "date": data.get("date") or timezone.localdate(),
+            "represents": data.get("represents", 1),
+            "counted": "The same e-mail acting the same way counts once.",
+            "consent_confirmation": bool(details and details.consent_updates),
+        }
+        return Response(s.ActionReceiptSerializer(receipt).data, status=status.HTTP_202_ACCEPTED)
 
 
 @extend_schema_view(

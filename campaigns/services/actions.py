@@ -17,7 +17,7 @@ from ..models import Action, Campaign, Channel, Delivery, Organisation, Signator
 from ..selectors.campaigns import channels_known
 from .delivery import delivery_queue
 from .fax import fax_address, fax_enabled
-from .supporters import supporter_for_action
+from .supporters import SupporterDetails, supporter_consent_request, supporter_create, supporter_details_clean
 from .tallies import action_tally_add
 
 
@@ -26,7 +26,7 @@ def action_dedupe_key(
     campaign: Campaign,
     kind: str,
     targets: Sequence[Target],
-    supporter: Supporter | None = None,
+    email: str = "",
     submission: str = "",
     date: dt.date | None = None,
 ) -> str | None:
@@ -37,8 +37,8 @@ def action_dedupe_key(
     Without an email, a form's one-off submission id still makes a double-click count once.
     """
     target_ids = ",".join(str(pk) for pk in sorted({t.pk for t in targets}))
-    if supporter is not None and supporter.email:
-        parts = ["supporter", str(campaign.pk), supporter.email.strip().lower(), kind, target_ids]
+    if email:
+        parts = ["supporter", str(campaign.pk), email.strip().lower(), kind, target_ids]
         if not target_ids:
             parts.append((date or timezone.localdate()).isoformat())
     elif submission:
@@ -55,6 +55,7 @@ def action_record(
     kind: str,
     targets: Sequence[Target] = (),
     supporter: Supporter | None = None,
+    supporter_details: SupporterDetails | None = None,
     organisations: Sequence[Organisation] = (),
     channel: Channel | None = None,
     date: dt.date | None = None,
@@ -74,6 +75,9 @@ def action_record(
 ) -> Action:
     """Record an action, refusing what cannot be true; errors are keyed by field.
 
+    Who acted is either a stored `supporter` (organisers' imports) or the `supporter_details` someone
+    submitted: those make a new Supporter row with the action and never touch a stored one, and
+    consent to news is asked for by e-mail (double opt-in), repeat or not.
     The same supporter (by email) acting on the same target(s) the same way counts once: the action
     already recorded is returned with `repeat` set, and nothing is written. `submission` is a form's
     one-off id, so resubmitting it counts once too. `dedupe=False` records every call.
@@ -99,18 +103,20 @@ def action_record(
     if errors:
         raise ValidationError(errors)
     dedupe_key = None
+    email = supporter_details.email if supporter_details else (supporter.email if supporter else "")
     if dedupe:
         dedupe_key = action_dedupe_key(
-            campaign=campaign, kind=kind, targets=targets, supporter=supporter, submission=submission, date=date
+            campaign=campaign, kind=kind, targets=targets, email=email, submission=submission, date=date
         )
     if dedupe_key:
-        existing = Action.objects.filter(campaign=campaign, dedupe_key=dedupe_key).first()
+        existing = Action.objects.filter(campaign=campaign, dedupe_key=dedupe_key).select_related("supporter").first()
         if existing is not None:
-            existing.repeat = True
-            return existing
+            return _repeat(existing, campaign=campaign, details=supporter_details)
     try:
         # A savepoint when there is a key: if a twin request commits the same key first, this insert fails alone.
         with transaction.atomic(savepoint=dedupe_key is not None):
+            if supporter_details is not None:
+                supporter = supporter_create(details=supporter_details)
             action = Action.objects.create(
                 campaign=campaign,
                 kind=kind,
@@ -133,8 +139,7 @@ def action_record(
         existing = Action.objects.filter(campaign=campaign, dedupe_key=dedupe_key).first() if dedupe_key else None
         if existing is None:
             raise
-        existing.repeat = True
-        return existing
+        return _repeat(existing, campaign=campaign, details=supporter_details)
     # A new action has no links yet: insert them, without the reads that .set() makes to compare.
     Action.targets.through.objects.bulk_create(
         Action.targets.through(action=action, target_id=pk) for pk in sorted({t.pk for t in targets})
@@ -147,6 +152,8 @@ def action_record(
         for i, s in enumerate(signatories)
     )
     action_tally_add(action=action, targets=targets, channel=channel)
+    if supporter is not None and supporter_details is not None and supporter_details.consent_updates:
+        supporter_consent_request(supporter=supporter, campaign=campaign)
     return action
 
 
@@ -156,11 +163,26 @@ def source_clean(value: str) -> str:
     return value if value and len(value) <= 32 and all(c.isascii() and (c.isalnum() or c in "-_") for c in value) else ""
 
 
+def _repeat(existing: Action, *, campaign: Campaign, details: SupporterDetails | None) -> Action:
+    """An action already counted. The stored supporter is left as it is; only its mailbox may confirm consent."""
+    existing.repeat = True
+    stored = existing.supporter
+    if details is not None and details.consent_updates and stored is not None and stored.email.lower() == details.email.lower():
+        supporter_consent_request(supporter=stored, campaign=campaign)
+    return existing
+
+
 @dataclass(frozen=True)
 class ActionTaken:
+    """What a supporter's submission did. `repeat` is for the caller's logic only: told to the supporter only
+    when the form's own one-off id made it (a double click), never because of an e-mail address's history."""
+
     action: Action
     repeat: bool
     delivery: Delivery | None
+    repeat_shown: bool = False
+    consent_asked: bool = False
+    deliveries: tuple[Delivery, ...] = ()  # this submission's messages (one per fax number)
 
 
 @transaction.atomic
@@ -178,7 +200,6 @@ def action_take(
     organisation: str = "",
     country: str = "",
     consent_updates: bool = False,
-    represents: int = 1,
     date: dt.date | None = None,
     submission: str = "",
     way: str = Channel.Kind.EMAIL,
@@ -190,7 +211,9 @@ def action_take(
     With `send`, the message goes from the platform to every chosen target whose address of that `way`
     is known: by email (Reply-To the supporter when they give an email, copies to the campaign's copy-to
     recipients), or by fax (one letter PDF per number, through the fax gateway); the worker sends it
-    after commit. A repeat sends nothing again.
+    after commit. A supporter acting from the public pages speaks for one person. An e-mail address that
+    already acted this way counts once but is sent again, so that the answer is the same whatever the
+    address did before; the form's one-off id (a double click) sends nothing twice.
     """
     to: list[str] = []
     cc: list[str] = []
@@ -218,19 +241,19 @@ def action_take(
             if way == Channel.Kind.EMAIL
             else []
         )
-    supporter = supporter_for_action(
-        campaign=campaign, name=name, email=email, organisation=organisation, country=country, consent_updates=consent_updates
+    details = supporter_details_clean(
+        name=name, email=email, organisation=organisation, country=country, consent_updates=consent_updates
     )
     action = action_record(
         campaign=campaign,
         kind=kind,
         targets=targets,
-        supporter=supporter,
+        supporter_details=details,
         channel=channel,
         date=date,
         subject=subject.strip(),
         text=text.strip(),
-        represents=represents,
+        represents=1,
         copies_sent=bool(cc),
         country=country,
         via=Action.Via.PLATFORM if send else Action.Via.RECORDED,
@@ -238,9 +261,8 @@ def action_take(
         outcome=outcome,
         source=source,
     )
-    if action.repeat:
-        return ActionTaken(action=action, repeat=True, delivery=action.deliveries.order_by("-id").first())
-    delivery = None
+    email = details.email if details else ""
+    queued: list[Delivery] = []
     if faxes:
         letter = {
             "subject": subject.strip(),
@@ -251,7 +273,7 @@ def action_take(
             "date": action.date.isoformat(),
         }
         for target, number in faxes:
-            queued = delivery_queue(
+            fax = delivery_queue(
                 kind=Delivery.Kind.FAX,
                 to=[fax_address(e164=number.e164)],
                 subject=subject.strip() or campaign.message_subject or campaign.title,
@@ -260,11 +282,12 @@ def action_take(
                 action=action,
                 campaign=campaign,
                 channel=number,
+                dedupe_key=_submission_key(campaign=campaign, submission=submission, part=str(number.pk)),
             )
-            delivery = delivery or queued
+            queued.append(fax)
     elif send:
-        reply_to = [supporter.email] if supporter and supporter.email else []
-        delivery = delivery_queue(
+        reply_to = [email] if email else []
+        mail = delivery_queue(
             to=to,
             cc=cc,
             reply_to=reply_to,
@@ -275,5 +298,21 @@ def action_take(
             action=action,
             campaign=campaign,
             channel=channel,
+            dedupe_key=_submission_key(campaign=campaign, submission=submission),
         )
-    return ActionTaken(action=action, repeat=False, delivery=delivery)
+        queued.append(mail)
+    return ActionTaken(
+        action=action,
+        repeat=action.repeat,
+        delivery=queued[0] if queued else None,
+        deliveries=tuple(queued),
+        repeat_shown=action.repeat and not email,
+        consent_asked=bool(details and details.consent_updates),
+    )
+
+
+def _submission_key(*, campaign: Campaign, submission: str, part: str = "") -> str | None:
+    """One message (per fax number) per rendered form, so a double click sends once."""
+    if not submission:
+        return None
+    return "submission:" + hashlib.sha256(f"{campaign.pk}\x1f{submission}\x1f{part}".encode()).hexdigest()

@@ -87,7 +87,8 @@ class SupporterForm(Form):
         help_text="Optional. Acting twice the same way with one email counts once. Only the campaign's organisers see it.",
     )
     consent_updates = forms.BooleanField(
-        label="Email me updates about this campaign (you can unsubscribe at any time)", required=False
+        label="Email me updates about this campaign (we email you a link to confirm; unsubscribe at any time)",
+        required=False,
     )
     # A one-off id per rendered form: submitting it twice (a double click) counts once.
     submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
@@ -165,17 +166,10 @@ class RecordActionForm(SupporterForm):
         help_text="Leave empty if it was not addressed to a target (a donation, a meeting).",
     )
     date = forms.DateField(label="When", widget=DATE_INPUT, initial=timezone.localdate)
-    represents = forms.IntegerField(
-        label="How many people does it speak for?",
-        min_value=1,
-        max_value=2_000_000_000,
-        initial=1,
-        help_text="1 for yourself; a branch motion speaks for its members.",
-    )
     text = forms.CharField(
         label="What happened (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
     )
-    field_order = ["kind", "targets", "date", "represents", "text", "name", "organisation", "country", "email"]
+    field_order = ["kind", "targets", "date", "text", "name", "organisation", "country", "email"]
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core import signing
 from django.core.cache import cache
@@ -33,6 +34,7 @@ from ..selectors.campaigns import (
 from ..selectors.totals import campaign_totals, campaigns_totals
 from ..selectors.ways import way_for, ways_for
 from ..services.actions import ActionTaken, action_take
+from ..services.supporters import consent_token_load, supporter_consent_confirm
 from ..share_image import share_image_png
 from .forms import CampaignFilterForm, RecordActionForm, TakeActionForm
 from .sharing import share_links
@@ -130,8 +132,18 @@ def campaign_totals_fragment(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _thanks_url(campaign: m.Campaign, taken: ActionTaken, *, embed: bool = False) -> str:
+    # What was submitted, never the stored action's id or time: the token is readable, and the page must say
+    # the same whether or not the e-mail address had acted before.
     token = signing.dumps(
-        {"a": taken.action.pk, "r": int(taken.repeat), "d": taken.delivery.pk if taken.delivery else None}, salt=THANKS_SALT
+        {
+            "k": taken.action.kind,
+            "t": sorted(t.pk for t in taken.action.targets.all()),
+            "r": int(taken.repeat_shown),
+            "c": int(taken.consent_asked),
+            "o": taken.action.outcome,
+            "d": [d.pk for d in taken.deliveries],
+        },
+        salt=THANKS_SALT,
     )
     return reverse("campaigns:embed_thanks" if embed else "campaigns:thanks", args=[campaign.slug, token])
 
@@ -333,7 +345,6 @@ def record_action(request: HttpRequest, slug: str) -> HttpResponse:
                 kind=data["kind"],
                 targets=list(data["targets"]),
                 date=data["date"],
-                represents=data["represents"],
                 text=data["text"],
                 **_supporter_fields(data),
             )
@@ -344,24 +355,39 @@ def record_action(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "campaigns/record_action.html", {"campaign": campaign, "form": form})
 
 
-def _thanks_load(campaign: m.Campaign, token: str) -> tuple[m.Action, bool, list[m.Delivery]]:
+@dataclass(frozen=True)
+class _Thanks:
+    """What the supporter did, as they submitted it."""
+
+    kind_label: str
+    targets: list[m.Target]
+    outcome_label: str
+    repeat: bool
+    consent_asked: bool
+
+
+def _thanks_load(campaign: m.Campaign, token: str) -> tuple[_Thanks, list[m.Delivery]]:
     try:
         data = signing.loads(token, salt=THANKS_SALT)
-    except signing.BadSignature:
+        kind_label = m.Action.Kind(data["k"]).label
+        target_ids = [int(pk) for pk in data["t"]]
+        delivery_ids = [int(pk) for pk in data.get("d") or []]
+    except (signing.BadSignature, KeyError, ValueError, TypeError):
         raise Http404("No such action.") from None
-    action = m.Action.objects.filter(pk=data["a"], campaign=campaign).prefetch_related("targets").first()
-    if action is None:
-        raise Http404("No such action.")
-    deliveries = list(action.deliveries.filter(purpose="action").order_by("id")) if data.get("d") else []
-    return action, bool(data.get("r")), deliveries
+    mine = m.Delivery.objects.filter(pk__in=delivery_ids, campaign=campaign, purpose="action")
+    deliveries = list(mine.select_related("channel").order_by("id")) if delivery_ids else []
+    targets = list(campaign_targets(campaign=campaign).filter(pk__in=target_ids)) if target_ids else []
+    outcome = m.Action.Outcome(data["o"]).label if data.get("o") else ""
+    done = _Thanks(str(kind_label), targets, str(outcome), bool(data.get("r")), bool(data.get("c")))
+    return done, deliveries
 
 
 def _thanks_context(request: HttpRequest, campaign: m.Campaign, token: str) -> dict:
-    action, repeat, deliveries = _thanks_load(campaign, token)
+    done, deliveries = _thanks_load(campaign, token)
     return {
         "campaign": campaign,
-        "action": action,
-        "repeat": repeat,
+        "done": done,
+        "repeat": done.repeat,
         "deliveries": deliveries,
         "token": token,
         "totals": campaign_totals(campaign=campaign),
@@ -379,7 +405,7 @@ def thanks(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def delivery_state(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """Where the e-mail or fax the platform sends stands; htmx polls it until it is sent or has failed."""
     campaign = campaign_for_user(request.user, slug)
-    _action, _repeat, deliveries = _thanks_load(campaign, token)
+    _done, deliveries = _thanks_load(campaign, token)
     if not deliveries:
         raise Http404("Nothing was sent from here.")
     return render(request, "campaigns/_delivery_state.html", {"campaign": campaign, "deliveries": deliveries, "token": token})
@@ -434,3 +460,16 @@ def embed_thanks(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     campaign = campaign_for_user(request.user, slug)
     context = {**_thanks_context(request, campaign, token), "embed": True}
     return _frame_ancestors(render(request, "campaigns/embed_thanks.html", context), campaign)
+
+
+@require_http_methods(["GET", "POST"])
+def consent_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link e-mailed to a supporter who asked for news: GET asks (mail scanners fetch links), POST confirms."""
+    found = consent_token_load(token=token)
+    if found is None:
+        raise Http404("This confirmation link is not valid, or has expired.")
+    supporter, campaign = found
+    if request.method == "POST":
+        supporter_consent_confirm(supporter=supporter)
+        return render(request, "campaigns/consent_confirm.html", {"campaign": campaign, "done": True})
+    return render(request, "campaigns/consent_confirm.html", {"campaign": campaign, "done": False})

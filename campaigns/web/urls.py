@@ -19,6 +19,7 @@ urlpatterns = [
     path("c/<slug:slug>/share.png", public.share_image, name="share_image"),
     path("c/<slug:slug>/embed/", public.embed, name="embed"),
     path("c/<slug:slug>/embed/thanks/<str:token>/", public.embed_thanks, name="embed_thanks"),
+    path("news/confirm/<str:token>/", public.consent_confirm, name="consent_confirm"),
     path("organise/", organise.organise_index, name="organise"),
     path("organise/c/<slug:slug>/", organise.dashboard, name="dashboard"),
     path("organise/c/<slug:slug>/actions.csv", organise.actions_csv, name="actions_csv"),

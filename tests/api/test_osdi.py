@@ -171,7 +171,8 @@ def test_record_outreach_helper_without_authentication_answers_an_empty_object(a
         "CGT Lyon",
         "FR",
     )
-    assert supporter.consent_updates is True
+    assert supporter.consent_updates is False, "subscribed only once the address confirms"
+    assert m.Delivery.objects.get(purpose="confirmation").to == ["bo@example.net"]
 
 
 def test_record_outreach_helper_answers_the_organiser_with_the_outreach(mine, foundry):
@@ -186,12 +187,18 @@ def test_record_outreach_helper_answers_the_organiser_with_the_outreach(mine, fo
     assert "osdi:person" in outreach["_links"]
 
 
-def test_record_outreach_helper_answers_an_outsider_without_personal_links(theirs, foundry):
+def test_record_outreach_helper_answers_an_outsider_with_an_empty_object(theirs, foundry):
     response = theirs.post(f"{BASE}/advocacy_campaigns/{FOUNDRY}/record_outreach_helper", HELPER_BODY, format="json")
-    assert response.status_code == 200
-    assert response.json()["solidarity:by"] == "a supporter"
-    assert "osdi:person" not in response.json()["_links"]
-    assert "bo@example.net" not in response.content.decode()
+    assert response.status_code == 200 and response.json() == {}
+    again = theirs.post(f"{BASE}/advocacy_campaigns/{FOUNDRY}/record_outreach_helper", HELPER_BODY, format="json")
+    assert again.json() == {} and foundry.actions.filter(subject="Nationalise the foundry").count() == 1
+
+
+def test_record_outreach_helper_speaks_for_one_person_without_an_organiser(anon, mine, foundry):
+    body = {**HELPER_BODY, "solidarity:represents": 2_000_000_000}
+    response = anon.post(f"{BASE}/advocacy_campaigns/{FOUNDRY}/record_outreach_helper", body, format="json")
+    assert response.status_code == 400 and "solidarity:represents" in response.json()
+    assert not foundry.actions.filter(represents__gt=1, supporter__isnull=False).exists()
 
 
 def test_record_outreach_helper_accepts_hal_json(anon, foundry):

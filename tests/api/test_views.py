@@ -376,12 +376,14 @@ def test_anonymous_supporter_records_an_action_and_never_sees_details_again(anon
         "supporter": {"name": "Ann Secret", "email": SECRET_EMAIL, "consent_updates": True},
     }
     response = anon.post("/api/v1/actions/", body, format="json")
-    assert response.status_code == 201, response.json()
+    assert response.status_code == 202, response.json()
     data = response.json()
-    assert data["supporter"] is None and data["by"] == "a supporter"
-    assert data["targets"][0]["name"] == "Kazakhmys" and data["country"] == "GB"
-    action = m.Action.objects.get(pk=data["id"])
-    assert (action.supporter.email, action.supporter.consent_updates) == (SECRET_EMAIL, True)
+    assert "id" not in data and "created" not in data and "supporter" not in data, "a receipt of what was sent"
+    assert data["targets"][0]["name"] == "Kazakhmys" and data["consent_confirmation"] is True
+    action = m.Action.objects.get(supporter__email=SECRET_EMAIL)
+    assert (action.supporter.email, action.supporter.consent_updates) == (SECRET_EMAIL, False), "until confirmed by email"
+    assert str(action.country) == "GB"
+    assert m.Delivery.objects.get(purpose="confirmation").to == [SECRET_EMAIL]
     assert SECRET_EMAIL not in anon.get(f"/api/v1/actions/{action.pk}/").content.decode()
 
 
@@ -478,7 +480,7 @@ def test_organiser_records_an_action_for_organisations(mine, foundry):
 
 def test_outsider_records_an_action_as_a_supporter_but_not_for_organisations(theirs, foundry):
     body = {"campaign": FOUNDRY, "kind": "motion", "supporter": {"name": "Branch 9"}}
-    assert theirs.post("/api/v1/actions/", body, format="json").status_code == 201
+    assert theirs.post("/api/v1/actions/", body, format="json").status_code == 202
     body["organisations"] = ["Another Federation"]
     assert theirs.post("/api/v1/actions/", body, format="json").status_code == 400
 
@@ -486,7 +488,7 @@ def test_outsider_records_an_action_as_a_supporter_but_not_for_organisations(the
 def test_anonymous_posts_are_rate_limited(anon, mine, foundry, settings):
     settings.API_SUPPORTER_ACTIONS_RATE = "2/minute"
     body = {"campaign": FOUNDRY, "kind": "email"}
-    assert [anon.post("/api/v1/actions/", body, format="json").status_code for _ in range(3)] == [201, 201, 429]
+    assert [anon.post("/api/v1/actions/", body, format="json").status_code for _ in range(3)] == [202, 202, 429]
     assert mine.post("/api/v1/actions/", body, format="json").status_code == 201
     assert anon.get("/api/v1/actions/").status_code == 200
     # A client cannot pass for another by saying it is forwarded.

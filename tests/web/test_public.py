@@ -238,12 +238,33 @@ def test_send_my_email_without_a_known_email_keeps_the_input(client, campaign):
     assert "No e-mail address is known yet for Kazakhmys" in html and "My own words." in html
 
 
-def test_sending_twice_counts_once_and_sends_once(client, campaign, company, django_capture_on_commit_callbacks):
+def test_sending_twice_with_one_email_counts_once_and_answers_as_the_first_time(
+    client, campaign, company, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        _act(client, campaign, "email", [company], email="ann@example.net")
-        response = _act(client, campaign, "email", [company], email="ANN@example.net", submission="other")
-    assert m.Action.objects.count() == 1 and len(mail.outbox) == 1
-    assert "you had already done this" in client.get(response["Location"]).content.decode()
+        first = _act(client, campaign, "email", [company], email="ann@example.net", submission="a")
+        again = _act(client, campaign, "email", [company], email="ANN@example.net", submission="b")
+    assert m.Action.objects.count() == 1, "the same email acting the same way counts once"
+    # Sent again (throttled to the target's pace): not sending would tell anyone the address had acted before.
+    assert m.Delivery.objects.filter(purpose="action").count() == 2
+    first_page, again_page = (client.get(r["Location"]).content.decode() for r in (first, again))
+    assert "you had already done this" not in again_page
+    assert _without_state(first_page) == _without_state(again_page)
+
+
+def _without_state(html: str) -> str:
+    """A thanks page less the delivery's live state and the token in its polling URL, which differ by design."""
+    html = re.sub(r'<div id="delivery-state".*?</div>', "", html, flags=re.S)
+    return re.sub(r"/thanks/[^/]+/", "/thanks/T/", html)
+
+
+def test_a_double_click_sends_once(client, campaign, company, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _act(client, campaign, "email", [company], email="ann@example.net", submission="a")
+        _act(client, campaign, "email", [company], email="ann@example.net", submission="a")
+        _act(client, campaign, "email", [company], submission="b")
+        _act(client, campaign, "email", [company], submission="b")
+    assert m.Action.objects.count() == 2 and m.Delivery.objects.filter(purpose="action").count() == 2
 
 
 def test_own_email_gives_mailto_and_webmail_links_then_i_sent_it_records_it(client, campaign, company, copy_to):
@@ -414,34 +435,47 @@ def test_the_record_form_offers_today_in_iso_for_the_date_picker(client, campaig
     assert f'type="date" name="date" value="{dt.date.today().isoformat()}"' in html
 
 
-def test_record_an_action_with_consent(client, campaign, company):
-    response = client.post(
-        _url("record", campaign),
-        {
-            "kind": "motion", "targets": [company.pk], "date": "2026-01-05", "represents": "320", "name": "Ann Smith",
-            "organisation": "Unison Leeds branch", "country": "GB", "email": "ann@example.net", "consent_updates": "on",
-            "text": "The branch passed a motion.", "submission": "abc",
-        },
-    )  # fmt: skip
+def test_record_an_action_with_consent_confirmed_by_email(client, campaign, company, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _url("record", campaign),
+            {
+                "kind": "motion", "targets": [company.pk], "date": "2026-01-05", "represents": "320", "name": "Ann Smith",
+                "organisation": "Unison Leeds branch", "country": "GB", "email": "ann@example.net", "consent_updates": "on",
+                "text": "The branch passed a motion.", "submission": "abc",
+            },
+        )  # fmt: skip
     assert response.status_code == 302
     action = m.Action.objects.get()
-    assert (action.kind, action.represents, action.date, str(action.country)) == ("motion", 320, dt.date(2026, 1, 5), "GB")
+    assert (action.kind, action.represents, action.date, str(action.country)) == ("motion", 1, dt.date(2026, 1, 5), "GB")
     supporter = action.supporter
-    assert supporter.consent_updates and supporter.consented_at and supporter.organisation == "Unison Leeds branch"
+    assert supporter.organisation == "Unison Leeds branch"
+    assert not supporter.consent_updates and supporter.consented_at is None, "consent waits for the mailbox's owner"
     html = client.get(response["Location"]).content.decode()
-    assert 'data-total="people">320<' in html and reverse("campaigns:campaign", args=[campaign.slug]) in html
+    assert 'data-total="people">1<' in html and reverse("campaigns:campaign", args=[campaign.slug]) in html
+    assert "emailed you a link to confirm" in html
+    [message] = mail.outbox
+    assert message.to == ["ann@example.net"]
+    link = urlsplit(re.search(r"http\S+/news/confirm/\S+/", message.body)[0]).path
+    assert "Yes, email me its news" in client.get(link).content.decode()
+    supporter.refresh_from_db()
+    assert not supporter.consent_updates, "a GET (a mail scanner) changes nothing"
+    assert "You will hear how it goes" in client.post(link).content.decode()
+    supporter.refresh_from_db()
+    assert supporter.consent_updates and supporter.consented_at
+    assert client.get(link[:-3] + "xx/").status_code == 404
 
 
 def test_bad_input_re_renders_with_errors_beside_fields_and_nothing_lost(client, campaign, company):
     future = (dt.date.today() + dt.timedelta(days=5)).isoformat()
     response = client.post(
         _url("record", campaign),
-        {"kind": "telegram", "date": future, "represents": "0", "name": "Ann Smith", "consent_updates": "on",
+        {"kind": "telegram", "date": future, "name": "Ann Smith", "consent_updates": "on",
          "text": "We picketed the embassy.", "organisation": "Unison"},
     )  # fmt: skip
     html = response.content.decode()
     assert response.status_code == 200 and not m.Action.objects.exists()
-    for field in ("kind", "date", "represents", "email"):
+    for field in ("kind", "date", "email"):
         assert f'id="id_{field}_error"' in html, field
         assert re.search(rf'id="id_{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="id_{field}"', html), field
     assert "Give an email address to receive updates" in html
@@ -450,12 +484,20 @@ def test_bad_input_re_renders_with_errors_beside_fields_and_nothing_lost(client,
     assert f'value="{future}"' in html
 
 
-def test_a_repeat_record_says_it_counts_once(client, campaign, company):
-    data = {"kind": "fax", "targets": [company.pk], "date": dt.date.today().isoformat(), "represents": 1, "email": "a@b.org"}
-    client.post(_url("record", campaign), {**data, "submission": "1"})
-    response = client.post(_url("record", campaign), {**data, "submission": "2"})
-    html = client.get(response["Location"]).content.decode()
-    assert "you had already done this" in html and "counts once" in html and m.Action.objects.count() == 1
+def test_a_repeat_record_counts_once_and_answers_as_the_first_time(client, campaign, company):
+    data = {"kind": "fax", "targets": [company.pk], "date": dt.date.today().isoformat(), "email": "a@b.org"}
+    first = client.post(_url("record", campaign), {**data, "submission": "1"})
+    again = client.post(_url("record", campaign), {**data, "submission": "2"})
+    assert first.status_code == again.status_code == 302
+    html = client.get(again["Location"]).content.decode()
+    assert "you had already done this" not in html and "counts once" in html and m.Action.objects.count() == 1
+
+
+def test_a_double_click_without_an_email_says_it_counts_once(client, campaign, company):
+    data = {"kind": "fax", "targets": [company.pk], "date": dt.date.today().isoformat(), "submission": "1"}
+    client.post(_url("record", campaign), data)
+    html = client.get(client.post(_url("record", campaign), data)["Location"]).content.decode()
+    assert "you had already done this" in html and m.Action.objects.count() == 1
 
 
 def test_a_supporters_email_is_reused_within_a_campaign_only(client, campaign, company):
@@ -479,7 +521,7 @@ def test_delivery_state_fragment_polls_until_sent(client, campaign, company):
     delivery = m.Delivery.objects.create(action=action, campaign=campaign, to=["x@example.org"], subject="s", body="b")
     from django.core import signing
 
-    token = signing.dumps({"a": action.pk, "r": 0, "d": delivery.pk}, salt="campaigns.act.thanks")
+    token = signing.dumps({"k": "email", "t": [], "r": 0, "c": 0, "d": [delivery.pk]}, salt="campaigns.act.thanks")
     html = client.get(_url("delivery_state", campaign, token)).content.decode()
     assert "on its way" in html and "hx-trigger" in html
     m.Delivery.objects.filter(pk=delivery.pk).update(state="sent")
