@@ -228,7 +228,6 @@ def test_the_foundry_campaign_by_every_path(seeds, supporter, organiser, look, s
     look(page, "foundry-record-errors")
     page.fill("#id_date", "2026-01-05")
     page.fill("#id_email", "sam@example.org")
-    page.fill("#id_represents", "40")
     page.get_by_role("button", name="Record it").click()
     assert thanks_total(page) == before + 5
     assert total(page, FOUNDRY) == before + 5
@@ -248,7 +247,7 @@ def test_the_foundry_campaign_by_every_path(seeds, supporter, organiser, look, s
     assert len(rows) == before + 5
     by_name = {r["supporter_name"]: r for r in rows}
     assert by_name["Mary Jones"]["via"] == "platform" and by_name["Mary Jones"]["kind"] == "fax"
-    assert by_name["Li Wei"]["kind"] == "fax" and by_name["Sam Picket"]["represents"] == "40"
+    assert by_name["Li Wei"]["kind"] == "fax" and by_name["Sam Picket"]["represents"] == "1"
 
 
 def test_the_mangystau_campaign_by_every_path(seeds, supporter, organiser, look):
@@ -280,12 +279,12 @@ def test_the_mangystau_campaign_by_every_path(seeds, supporter, organiser, look)
     [message] = mail.outbox
     assert message.to == ["president@akorda.example"] and message.body.startswith("Dear Mr. President,")
 
-    # Sending the same again counts once and sends nothing more.
+    # Sending the same again counts once, and the page says nothing of the address's history.
     open_form(page, MANGYSTAU, email="JAN@example.nl")
     primary(page).click()
     page.wait_for_url(re.compile(r"/thanks/"))
-    assert "you had already done this" in page.inner_text("main")
-    assert thanks_total(page) == before + 2 and len(mail.outbox) == 1
+    assert "already" not in page.inner_text("main")
+    assert thanks_total(page) == before + 2
     look(page, "mangystau-thanks-repeat")
 
     open_form(page, MANGYSTAU, name="Olga Petrova", organisation="Metalworkers of Riga")
@@ -301,7 +300,6 @@ def test_the_mangystau_campaign_by_every_path(seeds, supporter, organiser, look)
     page.goto(f"/c/{MANGYSTAU}/record/")
     page.select_option("#id_kind", "motion")
     page.check(f"input[name=targets][value='{m.Target.objects.get(name='Nursultan Nazarbaev').pk}']")
-    page.fill("#id_represents", "2500")
     page.fill("#id_organisation", "Dockers' branch 7")
     page.select_option("#id_country", "NL")
     look(page, "mangystau-record")
@@ -312,7 +310,7 @@ def test_the_mangystau_campaign_by_every_path(seeds, supporter, organiser, look)
     dashboard = organiser.inner_text("main")
     for name in ("Jan de Vries", "Olga Petrova", "Dockers' branch 7", "ICEM; IMF"):
         assert name in dashboard, name
-    assert organiser.locator('#deliveries [data-delivery-state="sent"]').count() == 1
+    assert organiser.locator('#deliveries [data-delivery-state="sent"]').count() >= 1
 
 
 @pytest.fixture
