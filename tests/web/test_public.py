@@ -453,7 +453,7 @@ def test_record_an_action_with_consent_confirmed_by_email(client, campaign, comp
     assert not supporter.consent_updates and supporter.consented_at is None, "consent waits for the mailbox's owner"
     html = client.get(response["Location"]).content.decode()
     assert 'data-total="people">1<' in html and reverse("campaigns:campaign", args=[campaign.slug]) in html
-    assert "emailed you a link to confirm" in html
+    assert "e-mailed you a link to confirm" in html
     [message] = mail.outbox
     assert message.to == ["ann@example.net"]
     link = urlsplit(re.search(r"http\S+/news/confirm/\S+/", message.body)[0]).path
