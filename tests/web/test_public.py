@@ -527,3 +527,15 @@ def test_delivery_state_fragment_polls_until_sent(client, campaign, company):
     m.Delivery.objects.filter(pk=delivery.pk).update(state="sent")
     html = client.get(_url("delivery_state", campaign, token)).content.decode()
     assert 'data-delivery-state="sent"' in html and "hx-trigger" not in html
+
+
+def test_visits_share_images_and_referral_links_never_count(client, campaign, company):
+    """Only an action counts: a bot requesting pages, pictures or ?src= links moves no public number."""
+    for n in range(20):
+        client.get(_url("campaign", campaign) + f"?src=bot{n}")
+        client.get(_url("share_image", campaign))
+        client.get(_url("embed", campaign) + "?src=bot")
+        client.get(_url("act", campaign) + "?src=bot")
+    assert not m.ActionTally.objects.exists() and not m.Action.objects.exists()
+    html = client.get(_url("campaign", campaign)).content.decode()
+    assert 'data-total="actions">0<' in html
