@@ -418,6 +418,9 @@ class Action(models.Model):
     salutation = models.CharField(max_length=200, blank=True)
     subject = models.CharField(max_length=300, blank=True)
     text = models.TextField(blank=True)
+    text_public = models.BooleanField(
+        default=False, help_text="The supporter chose to publish their words (organisations' letters are always public)."
+    )
     represents = models.PositiveIntegerField(
         default=1, validators=[MinValueValidator(1)], help_text="How many people it speaks for."
     )

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Campaign, Organisation
+from .models import Action, Campaign, Organisation
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -68,3 +68,9 @@ def action_refusals(*, organiser: bool, organisations=(), signatories=(), repres
     if represents != 1:
         refusals["represents"] = ["An action recorded without the campaign's organisers speaks for one person."]
     return refusals
+
+
+def action_text_public(action: Action, *, organiser: bool) -> bool:
+    """Whether an action's own words may be shown: a supporter's letter is theirs, private unless they chose to
+    publish it; an organisation's letter is a public statement. The campaign's organisers see every one."""
+    return organiser or action.text_public or bool(action.organisations.all())

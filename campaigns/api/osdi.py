@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 
 from .. import models as m
 from ..kinds import KINDS_FROM_TYPE, OUTREACH_TYPES  # OSDI outreach `type` (a flexenum) from our kinds, and back
-from ..permissions import action_refusals, campaigns_managed_by, campaigns_visible_to
+from ..permissions import action_refusals, action_text_public, campaigns_managed_by, campaigns_visible_to
 from ..selectors.documents import campaign_document, campaigns_for_documents
 from ..services.actions import action_record
 from ..services.supporters import supporter_details_clean
@@ -182,7 +182,7 @@ class OSDIView(APIView):
             "action_date": action.date.isoformat(),
             "type": OUTREACH_TYPES.get(action.kind, action.kind),
             "subject": action.subject,
-            "message": action.text,
+            "message": action.text if action_text_public(action, organiser=personal) else "",
             "targets": [self.target(t, channels=False) for t in action.targets.all()],
             f"{NAMESPACE}:kind": action.kind,
             f"{NAMESPACE}:by": action_by(action, personal=personal),

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from .. import models as m
 from ..partial_dates import normalise_partial_date
-from ..permissions import action_refusals
+from ..permissions import action_refusals, action_text_public
 
 MAX_INT = 2**31 - 1  # PostgreSQL's integer: the most `represents` can hold
 COUNTRY_CHOICES = list(countries)
@@ -409,16 +409,21 @@ class ActionSerializer(serializers.ModelSerializer):
     country = CountryCodeField(allow_null=True)
     signatories = SignatorySerializer(many=True, read_only=True)
     supporter = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField(help_text="A supporter's own words only if they chose to publish them.")
 
     class Meta:
         model = m.Action
         fields = [
             "id", "campaign", "kind", "by", "organisations", "targets", "channel", "date", "reference", "salutation",
-            "subject", "text", "represents", "copies_sent", "country", "via", "signatories", "supporter", "created",
+            "subject", "text", "text_public", "represents", "copies_sent", "country", "via", "signatories", "supporter",
+            "created",
         ]  # fmt: skip
 
     def _personal(self, action) -> bool:
         return action.campaign_id in self.context.get("managed_campaign_ids", ())
+
+    def get_text(self, action) -> str:
+        return action.text if action_text_public(action, organiser=self._personal(action)) else ""
 
     def get_by(self, action) -> str:
         return action_by(action, personal=self._personal(action))
@@ -489,7 +494,10 @@ class ActionCreateSerializer(serializers.Serializer):
     )
     date = serializers.DateField(required=False, allow_null=True, help_text="When it was done; default today.")
     subject = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    text = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    text = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False, max_length=20_000)
+    text_public = serializers.BooleanField(
+        required=False, default=False, help_text="Publish these words with the action (a supporter's are private by default)."
+    )
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     salutation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     represents = serializers.IntegerField(

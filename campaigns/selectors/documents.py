@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from .. import models as m
+from ..permissions import action_text_public
 
 
 def campaigns_for_documents(*, slugs: list[str] | None = None) -> QuerySet[m.Campaign]:
@@ -72,12 +73,14 @@ def _action(action: m.Action, *, include_personal: bool) -> dict[str, Any]:
         "reference": action.reference,
         "salutation": action.salutation,
         "subject": action.subject,
-        "text": action.text,
+        "text": action.text if action_text_public(action, organiser=include_personal) else "",
         "represents": action.represents,
         "copies_sent": action.copies_sent,
         "country": str(action.country) or None,
         "signatories": [{"name": s.name, "title": s.title, "organisation": s.organisation} for s in action.signatories.all()],
     }
+    if include_personal and action.text_public:
+        document["text_public"] = True
     if include_personal and supporter:
         document["supporter"] = {
             "name": supporter.name,

@@ -177,6 +177,7 @@ def _upsert_actions(campaign: m.Campaign, items: list[dict]) -> None:
             "salutation": item.get("salutation") or "",
             "subject": item.get("subject") or "",
             "text": item.get("text") or "",
+            "text_public": bool(item.get("text_public")),
             "represents": item["represents"],
             "copies_sent": item["copies_sent"],
             "country": item.get("country") or "",

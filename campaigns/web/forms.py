@@ -90,6 +90,11 @@ class SupporterForm(Form):
         label="Email me updates about this campaign (we email you a link to confirm; unsubscribe at any time)",
         required=False,
     )
+    text_public = forms.BooleanField(
+        label="Publish my message with the campaign (without my name or e-mail)",
+        required=False,
+        help_text="Unticked, only the campaign's organisers read what you wrote.",
+    )
     # A one-off id per rendered form: submitting it twice (a double click) counts once.
     submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 

@@ -155,6 +155,7 @@ def _supporter_fields(data: dict) -> dict:
         "organisation": data.get("organisation", ""),
         "country": data.get("country", ""),
         "consent_updates": bool(data.get("consent_updates")),
+        "text_public": bool(data.get("text_public")),
         "submission": data.get("submission", ""),
     }
 
@@ -301,6 +302,7 @@ def action_done(request: HttpRequest, slug: str) -> HttpResponse:
             text=payload["text"],
             outcome=outcome,
             source=payload.get("src", ""),
+            text_public=bool(payload.get("text_public")),
             **{k: payload[k] for k in ("name", "email", "organisation", "country", "consent_updates", "submission")},
         )
     except ValidationError:
