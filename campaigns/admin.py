@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Count
 
 from . import models as m
-from .permissions import campaigns_managed_by, organisations_for_user
+from .permissions import campaigns_managed_by, organisations_for_user, organisations_visible_to, supporters_managed_by
 from .selectors.delivery import delivery_status
 from .services.delivery import delivery_requeue
 from .services.tallies import action_tallies_rebuild
@@ -41,6 +41,8 @@ class ScopedToCampaignAdmin(admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "targets":
             kwargs["queryset"] = m.Target.objects.filter(campaign__in=campaigns_managed_by(request.user))
+        elif db_field.name == "organisations":
+            kwargs["queryset"] = organisations_visible_to(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -49,6 +51,11 @@ class CampaignOrganisationInline(nested_admin.NestedTabularInline):
     extra = 0
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "contact", "contact_role", "note", "position"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = organisations_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ChannelInline(nested_admin.NestedTabularInline):
@@ -163,7 +170,8 @@ class ActionAdmin(ScopedToCampaignAdmin):
     list_select_related = ["campaign", "supporter"]
     autocomplete_fields = ["organisations"]
     filter_horizontal = ["targets"]
-    raw_id_fields = ["supporter"]
+    # Not a choice: a raw-id field would accept (and label) any supporter's id, another organisation's too.
+    readonly_fields = ["supporter"]
     date_hierarchy = "date"
     fields = [
         "campaign",
@@ -262,10 +270,7 @@ class SupporterAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "organisation"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(actions__campaign__in=campaigns_managed_by(request.user)).distinct()
+        return supporters_managed_by(request.user)
 
 
 class MembershipInline(admin.TabularInline):
@@ -279,6 +284,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "short_name"]
+
+    def get_queryset(self, request):
+        # The list, the change pages and the autocomplete widgets that choose an organisation.
+        return organisations_visible_to(request.user)
 
     def get_inlines(self, request, obj):
         # Only superusers decide who organises for whom.

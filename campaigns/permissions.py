@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Action, Campaign, Organisation
+from .models import Action, Campaign, Organisation, Supporter
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -74,3 +74,23 @@ def action_text_public(action: Action, *, organiser: bool) -> bool:
     """Whether an action's own words may be shown: a supporter's letter is theirs, private unless they chose to
     publish it; an organisation's letter is a public statement. The campaign's organisers see every one."""
     return organiser or action.text_public or bool(action.organisations.all())
+
+
+def organisations_visible_to(user: AnyUser) -> QuerySet[Organisation]:
+    """Organisations that take part in campaigns the user may see (issuers, owners, actions' authors), and their own."""
+    from .models import CampaignOrganisation
+
+    visible = campaigns_visible_to(user).values("pk")
+    return Organisation.objects.filter(
+        Q(pk__in=CampaignOrganisation.objects.filter(campaign__in=visible).values("organisation"))
+        | Q(pk__in=Campaign.objects.filter(pk__in=visible).values("owner"))
+        | Q(pk__in=Action.organisations.through.objects.filter(action__campaign__in=visible).values("organisation"))
+        | Q(pk__in=organisations_for_user(user).values("pk"))
+    )
+
+
+def supporters_managed_by(user: AnyUser) -> QuerySet[Supporter]:
+    """Supporters (personal data) an organiser may see: those who acted on campaigns they organise."""
+    if getattr(user, "is_superuser", False):
+        return Supporter.objects.all()
+    return Supporter.objects.filter(actions__campaign__in=campaigns_managed_by(user)).distinct()

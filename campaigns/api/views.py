@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from .. import models as m
 from ..documents.validation import CampaignDoc, document_validate
-from ..permissions import campaigns_managed_by, campaigns_visible_to, organisations_for_user
+from ..permissions import campaigns_managed_by, campaigns_visible_to, organisations_for_user, organisations_visible_to
 from ..selectors.documents import campaign_document, campaigns_for_documents
 from ..selectors.totals import campaign_totals
 from ..services.actions import action_record
@@ -200,13 +200,7 @@ class OrganisationViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["name", "id"]
 
     def get_queryset(self):
-        visible = self.visible_campaigns.values("pk")
-        return m.Organisation.objects.filter(
-            Q(pk__in=m.CampaignOrganisation.objects.filter(campaign__in=visible).values("organisation"))
-            | Q(pk__in=m.Campaign.objects.filter(pk__in=visible).values("owner"))
-            | Q(pk__in=m.Action.organisations.through.objects.filter(action__campaign__in=visible).values("organisation"))
-            | Q(pk__in=organisations_for_user(self.request.user).values("pk"))
-        )
+        return organisations_visible_to(self.request.user)
 
 
 class CampaignPartViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
