@@ -29,6 +29,7 @@ from .. import models as m
 from ..kinds import KINDS_FROM_TYPE, OUTREACH_TYPES  # OSDI outreach `type` (a flexenum) from our kinds, and back
 from ..permissions import action_refusals, action_text_public, campaigns_managed_by, campaigns_visible_to
 from ..selectors.documents import campaign_document, campaigns_for_documents
+from ..selectors.totals import campaigns_totals
 from ..services.actions import action_record
 from ..services.supporters import supporter_details_clean
 from .idempotency import PARAMETER as IDEMPOTENCY_KEY
@@ -123,11 +124,15 @@ class OSDIView(APIView):
         ]
         return data
 
-    def advocacy_campaign(self, campaign: m.Campaign) -> dict:
-        document = campaign_document(campaign=campaign, include_personal=False)
+    def advocacy_campaigns(self, campaigns: list[m.Campaign]) -> list[dict]:
+        """Campaigns (from `campaigns_for_documents(actions=False)`) with their totals from the tallies, in one query."""
+        totals = campaigns_totals(campaigns=campaigns)
+        return [self.advocacy_campaign(c, totals=totals[c.pk]) for c in campaigns]
+
+    def advocacy_campaign(self, campaign: m.Campaign, *, totals: dict) -> dict:
+        document = campaign_document(campaign=campaign, include_personal=False, include_actions=False)
         targets = [t for t in campaign.targets.all() if t.role == m.Target.Role.TARGET]
         copy_to = [t for t in campaign.targets.all() if t.role == m.Target.Role.COPY_TO]
-        actions = list(campaign.actions.all())
         data = {
             "identifiers": [f"{SYSTEM}:{campaign.slug}"],
             "origin_system": ORIGIN,
@@ -138,7 +143,7 @@ class OSDIView(APIView):
             "summary": campaign.summary,
             "description": campaign.text,
             "target_universe": "; ".join(t.name for t in targets),
-            "total_outreaches": len(actions),
+            "total_outreaches": totals["actions"],
             "targets": [self.target(t) for t in targets],
             "templates": [campaign.message_body] if campaign.message_body else [],
             f"{NAMESPACE}:status": campaign.status,
@@ -156,7 +161,7 @@ class OSDIView(APIView):
             f"{NAMESPACE}:updates": document["updates"],
             f"{NAMESPACE}:responses": document["responses"],
             f"{NAMESPACE}:sources": document["sources"],
-            f"{NAMESPACE}:total_represented": sum(a.represents for a in actions),
+            f"{NAMESPACE}:total_represented": totals["people"],
             "_links": {
                 "self": {"href": self.url("advocacy-campaign", slug=campaign.slug)},
                 "osdi:outreaches": {"href": self.url("outreaches", slug=campaign.slug)},
@@ -234,7 +239,7 @@ class OSDIView(APIView):
 
     # -- collections ---------------------------------------------------------------------------------
 
-    def collection(self, queryset, *, rel: str, represent) -> Response:
+    def collection(self, queryset, *, rel: str, represent=None, represent_page=None) -> Response:
         """An OSDI collection: page, per_page, total_pages, total_records, links to each item and the items embedded."""
         errors = {}
         numbers = {}
@@ -252,7 +257,7 @@ class OSDIView(APIView):
         page, per_page = numbers["page"], numbers["per_page"]
         paginator = Paginator(queryset, per_page)
         items = list(paginator.page(page).object_list) if page <= paginator.num_pages else []
-        embedded = [represent(item) for item in items]
+        embedded = represent_page(items) if represent_page else [represent(item) for item in items]
         base = self.request.build_absolute_uri(self.request.path)
 
         def href(number: int) -> dict:
@@ -332,8 +337,10 @@ class AdvocacyCampaignListView(OSDIView):
         tags=["osdi"],
     )
     def get(self, request):
-        queryset = campaigns_for_documents().filter(pk__in=self.visible_campaigns.values("pk")).order_by("-created", "-id")
-        return self.collection(queryset, rel="advocacy_campaigns", represent=self.advocacy_campaign)
+        queryset = (
+            campaigns_for_documents(actions=False).filter(pk__in=self.visible_campaigns.values("pk")).order_by("-created", "-id")
+        )
+        return self.collection(queryset, rel="advocacy_campaigns", represent_page=self.advocacy_campaigns)
 
 
 class AdvocacyCampaignDetailView(OSDIView):
@@ -346,8 +353,9 @@ class AdvocacyCampaignDetailView(OSDIView):
         tags=["osdi"],
     )
     def get(self, request, slug):
-        queryset = campaigns_for_documents().filter(pk__in=self.visible_campaigns.values("pk"))
-        return Response(self.with_curies(self.advocacy_campaign(get_object_or_404(queryset, slug=slug))))
+        queryset = campaigns_for_documents(actions=False).filter(pk__in=self.visible_campaigns.values("pk"))
+        [campaign] = self.advocacy_campaigns([get_object_or_404(queryset, slug=slug)])
+        return Response(self.with_curies(campaign))
 
 
 class OutreachListView(OSDIView):

@@ -10,24 +10,32 @@ from .. import models as m
 from ..permissions import action_text_public
 
 
-def campaigns_for_documents(*, slugs: list[str] | None = None) -> QuerySet[m.Campaign]:
-    """Campaigns with everything a document needs, in a fixed number of queries."""
-    queryset = m.Campaign.objects.select_related("owner").prefetch_related(
+def campaigns_for_documents(*, slugs: list[str] | None = None, actions: bool = True) -> QuerySet[m.Campaign]:
+    """Campaigns with everything a document needs, in a fixed number of queries.
+
+    `actions=False` leaves the actions out (for `campaign_document(..., include_actions=False)`): a viral
+    campaign has millions, and views that only count them read the tallies instead.
+    """
+    prefetches: list = [
         Prefetch("campaign_organisations", queryset=m.CampaignOrganisation.objects.select_related("organisation")),
         Prefetch("targets", queryset=m.Target.objects.prefetch_related("channels")),
         "demands",
         Prefetch("people", queryset=m.Person.objects.prefetch_related("history")),
         "events",
         "updates",
-        Prefetch(
-            "actions",
-            queryset=m.Action.objects.select_related("supporter", "channel")
-            .prefetch_related("organisations", "targets", "signatories")
-            .order_by("date", "id"),
-        ),
         Prefetch("responses", queryset=m.Response.objects.select_related("target").order_by("date", "id")),
         "sources",
-    )
+    ]
+    if actions:
+        prefetches.append(
+            Prefetch(
+                "actions",
+                queryset=m.Action.objects.select_related("supporter", "channel")
+                .prefetch_related("organisations", "targets", "signatories")
+                .order_by("date", "id"),
+            )
+        )
+    queryset = m.Campaign.objects.select_related("owner").prefetch_related(*prefetches)
     if slugs:
         queryset = queryset.filter(slug__in=slugs)
     return queryset.order_by("slug")
@@ -92,8 +100,11 @@ def _action(action: m.Action, *, include_personal: bool) -> dict[str, Any]:
     return document
 
 
-def campaign_document(*, campaign: m.Campaign, include_personal: bool = False) -> dict:
-    """The campaign document. Supporters' personal data only when `include_personal` (organisers' export)."""
+def campaign_document(*, campaign: m.Campaign, include_personal: bool = False, include_actions: bool = True) -> dict:
+    """The campaign document. Supporters' personal data only when `include_personal` (organisers' export).
+
+    Without `include_actions` its `actions` is None (and the campaign needs none prefetched).
+    """
     targets = list(campaign.targets.all())
     organisations = list(campaign.campaign_organisations.all())
     return {
@@ -138,7 +149,7 @@ def campaign_document(*, campaign: m.Campaign, include_personal: bool = False) -
         ],
         "events": [{"date": e.date or None, "text": e.text} for e in campaign.events.all()],
         "updates": [{"date": u.date.isoformat(), "title": u.title, "text": u.text} for u in campaign.updates.all()],
-        "actions": [_action(a, include_personal=include_personal) for a in campaign.actions.all()],
+        "actions": [_action(a, include_personal=include_personal) for a in campaign.actions.all()] if include_actions else None,
         "responses": [
             {
                 "target": r.target.name,

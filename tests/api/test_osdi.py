@@ -4,6 +4,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from campaigns import models as m
@@ -252,3 +254,25 @@ def test_bad_paging_is_400(anon, foundry, query):
 def test_a_page_past_the_end_is_empty(anon, foundry):
     data = anon.get(f"{BASE}/advocacy_campaigns", {"page": 9}).json()
     assert data["_embedded"]["osdi:advocacy_campaigns"] == [] and data["total_records"] == 2
+
+
+def test_an_advocacy_campaign_counts_from_the_tallies_in_queries_that_do_not_grow(anon, foundry):
+    from campaigns.services.actions import action_record
+
+    kazakhmys = foundry.targets.get(name="Kazakhmys")
+
+    def detail_and_list() -> tuple[dict, int]:
+        with CaptureQueriesContext(connection) as queries:
+            detail = anon.get(f"{BASE}/advocacy_campaigns/{FOUNDRY}").json()
+            anon.get(f"{BASE}/advocacy_campaigns")
+        return detail, len(queries)
+
+    action_record(campaign=foundry, kind="email", targets=[kazakhmys], dedupe=False)
+    before, queries_before = detail_and_list()
+    for _ in range(20):
+        action_record(campaign=foundry, kind="fax", targets=[kazakhmys], dedupe=False)
+    action_record(campaign=foundry, kind="letter", targets=[kazakhmys], dedupe=False, represents=40)
+    after, queries_after = detail_and_list()
+    assert (before["total_outreaches"], before["solidarity:total_represented"]) == (1, 1)
+    assert (after["total_outreaches"], after["solidarity:total_represented"]) == (22, 61)
+    assert queries_after == queries_before, "no action is loaded to count them"
