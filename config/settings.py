@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "campaigns.middleware.IntakeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -242,6 +243,10 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Graceful overload (campaigns/middleware.py): at most this many actions recorded at once per process
+# (0: no limit); the rest are answered 503 at once with Retry-After. It sheds with a threaded server.
+INTAKE_MAX_CONCURRENT = env.int("INTAKE_MAX_CONCURRENT", default=4)
+INTAKE_RETRY_AFTER_SECONDS = env.int("INTAKE_RETRY_AFTER_SECONDS", default=2)
 # Supporters may record actions without an account; this bounds how often one address may (cache-backed).
 API_SUPPORTER_ACTIONS_RATE = env.str("API_SUPPORTER_ACTIONS_RATE", default="30/hour")
 # How long a POST's Idempotency-Key is remembered (seconds); a retry within it records nothing twice.
