@@ -324,7 +324,8 @@ class ActionViewSet(mixins.CreateModelMixin, CampaignPartViewSet):
         recorded = action_record(supporter_details=details, **data)
         campaign = data["campaign"]
         if campaign.pk in self.managed_campaign_ids:
-            action = self.base_queryset.get(pk=recorded.pk)
+            # A new action comes back from the service with its links: no need to read it again.
+            action = self.base_queryset.get(pk=recorded.pk) if recorded.repeat else recorded
             return Response(self.get_serializer(action).data, status=status.HTTP_201_CREATED)
         receipt = {
             "campaign": campaign.slug,

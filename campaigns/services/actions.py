@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +18,7 @@ from ..models import Action, Campaign, Channel, Delivery, Organisation, Signator
 from ..selectors.campaigns import channels_known
 from .delivery import delivery_queue
 from .fax import fax_address, fax_enabled
+from .sql import insert_unless_conflict
 from .supporters import SupporterDetails, supporter_consent_request, supporter_create, supporter_details_clean
 from .tallies import action_tally_add
 
@@ -48,7 +50,6 @@ def action_dedupe_key(
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-@transaction.atomic
 def action_record(
     *,
     campaign: Campaign,
@@ -109,54 +110,70 @@ def action_record(
         dedupe_key = action_dedupe_key(
             campaign=campaign, kind=kind, targets=targets, email=email, submission=submission, date=date
         )
-    if dedupe_key:
-        existing = Action.objects.filter(campaign=campaign, dedupe_key=dedupe_key).select_related("supporter").first()
-        if existing is not None:
+    # Checked above, before the transaction: inside a caller's, it is theirs (no savepoint), and an error
+    # from here on (the database's, not the input's) rolls all of it back.
+    with transaction.atomic(savepoint=False):
+        # No read first and no savepoint: the unique key (campaign, dedupe_key) finds a repeat, in the insert itself.
+        created_supporter = supporter_create(details=supporter_details) if supporter_details is not None else None
+        action = Action(
+            campaign=campaign,
+            kind=kind,
+            supporter=created_supporter or supporter,
+            channel=channel,
+            date=date,
+            text=text,
+            text_public=text_public,
+            subject=subject,
+            reference=reference,
+            salutation=salutation,
+            represents=represents,
+            copies_sent=copies_sent,
+            country=country,
+            via=via,
+            dedupe_key=dedupe_key,
+            outcome=outcome,
+            source=source_clean(source),
+        )
+        if not insert_unless_conflict(action):
+            # Counted already (perhaps by a twin request this insert waited for). The row made for this
+            # submission's supporter goes again: nothing of theirs is kept for an action not recorded.
+            if created_supporter is not None:
+                Supporter.objects.filter(pk=created_supporter.pk).delete()
+            existing = Action.objects.filter(campaign=campaign, dedupe_key=dedupe_key).select_related("supporter").first()
+            if existing is None:  # the twin was deleted in between: too rare to try again here
+                raise IntegrityError(f"action {dedupe_key} conflicted, then vanished")
             return _repeat(existing, campaign=campaign, details=supporter_details)
-    try:
-        # A savepoint when there is a key: if a twin request commits the same key first, this insert fails alone.
-        with transaction.atomic(savepoint=dedupe_key is not None):
-            if supporter_details is not None:
-                supporter = supporter_create(details=supporter_details)
-            action = Action.objects.create(
-                campaign=campaign,
-                kind=kind,
-                supporter=supporter,
-                channel=channel,
-                date=date,
-                text=text,
-                text_public=text_public,
-                subject=subject,
-                reference=reference,
-                salutation=salutation,
-                represents=represents,
-                copies_sent=copies_sent,
-                country=country,
-                via=via,
-                dedupe_key=dedupe_key,
-                outcome=outcome,
-                source=source_clean(source),
-            )
-    except IntegrityError:
-        existing = Action.objects.filter(campaign=campaign, dedupe_key=dedupe_key).first() if dedupe_key else None
-        if existing is None:
-            raise
-        return _repeat(existing, campaign=campaign, details=supporter_details)
-    # A new action has no links yet: insert them, without the reads that .set() makes to compare.
-    Action.targets.through.objects.bulk_create(
-        Action.targets.through(action=action, target_id=pk) for pk in sorted({t.pk for t in targets})
-    )
-    Action.organisations.through.objects.bulk_create(
-        Action.organisations.through(action=action, organisation_id=pk) for pk in sorted({o.pk for o in organisations})
-    )
-    Signatory.objects.bulk_create(
-        Signatory(action=action, position=i, name=s["name"], title=s.get("title", ""), organisation=s.get("organisation", ""))
-        for i, s in enumerate(signatories)
-    )
-    action_tally_add(action=action, targets=targets, channel=channel)
-    if supporter is not None and supporter_details is not None and supporter_details.consent_updates:
-        supporter_consent_request(supporter=supporter, campaign=campaign)
+        supporter = action.supporter
+        # A new action has no links yet: insert them, without the reads that .set() makes to compare.
+        Action.targets.through.objects.bulk_create(
+            Action.targets.through(action=action, target_id=pk) for pk in sorted({t.pk for t in targets})
+        )
+        Action.organisations.through.objects.bulk_create(
+            Action.organisations.through(action=action, organisation_id=pk) for pk in sorted({o.pk for o in organisations})
+        )
+        signed = Signatory.objects.bulk_create(
+            Signatory(action=action, position=i, name=s["name"], title=s.get("title", ""), organisation=s.get("organisation", ""))
+            for i, s in enumerate(signatories)
+        )
+        _links_known(action, targets=targets, organisations=organisations, signatories=signed)
+        action_tally_add(action=action, targets=targets, channel=channel)
+        if supporter is not None and supporter_details is not None and supporter_details.consent_updates:
+            supporter_consent_request(supporter=supporter, campaign=campaign)
     return action
+
+
+def _links_known(action: Action, *, targets: Sequence[Target], organisations: Sequence[Organisation], signatories) -> None:
+    """Give the new action its links as if prefetched, so whoever answers with it reads nothing back."""
+    cache: dict[str, Any] = {}
+    for name, model, objs in (  # type: ignore[var-annotated]
+        ("targets", Target, list({t.pk: t for t in targets}.values())),
+        ("organisations", Organisation, list({o.pk: o for o in organisations}.values())),
+        ("signatories", Signatory, list(signatories)),
+    ):
+        queryset: Any = model._default_manager.filter(pk__in=[o.pk for o in objs])
+        queryset._result_cache, queryset._prefetch_done = objs, True  # what prefetch_related() leaves
+        cache[name] = queryset
+    action._prefetched_objects_cache = cache  # type: ignore[attr-defined]
 
 
 def source_clean(value: str) -> str:
