@@ -123,12 +123,13 @@ def rows_count() -> dict[str, int]:
 class Server:
     """A gunicorn on loopback; `cpu_seconds` sums its workers' user+system time."""
 
-    def __init__(self, *, app: str, port: int, workers: int, env: dict[str, str]):
+    def __init__(self, *, app: str, port: int, workers: int, env: dict[str, str], threads: int = 0):
         self.port = port
         log = open(HERE / f".gunicorn-{port}.log", "w")  # noqa: SIM115 - closed with the server
         self.log = log
         command = [sys.executable, "-m", "gunicorn", app, "-w", str(workers), "-b", f"127.0.0.1:{port}"]
-        command += ["--worker-class", "sync", "--timeout", "30", "--backlog", "2048"]
+        command += ["--worker-class", "gthread", "--threads", str(threads)] if threads else ["--worker-class", "sync"]
+        command += ["--timeout", "30", "--backlog", "2048"]
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def wait(self, path: str, timeout: float = 30) -> None:
@@ -174,9 +175,11 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def wrk(*, port: int, path: str, mode: str, concurrency: int, duration: float, target: int, csrf: str) -> dict:
+def wrk(
+    *, port: int, path: str, mode: str, concurrency: int, duration: float, target: int, csrf: str, timeout: str = "10s"
+) -> dict:
     command = ["wrk", "-t", str(min(2, concurrency)), "-c", str(concurrency), "-d", f"{duration:g}s", "--latency"]
-    command += ["--timeout", "10s", "-s", str(HERE / "post.lua"), f"http://127.0.0.1:{port}{path}"]
+    command += ["--timeout", timeout, "-s", str(HERE / "post.lua"), f"http://127.0.0.1:{port}{path}"]
     command += ["--", mode, path, SLUG, str(target), csrf]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     requests, elapsed = re.search(r"(\d+) requests in ([\d.]+(?:us|ms|s|m))", out).groups()  # type: ignore[union-attr]
@@ -186,7 +189,11 @@ def wrk(*, port: int, path: str, mode: str, concurrency: int, duration: float, t
     percentiles = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)\s*$", out, re.MULTILINE))
     if "50" not in percentiles or "99" not in percentiles:
         sys.exit(f"could not read wrk's output:\n{out}")
+    statuses = {int(code): int(n) for code, n in re.findall(r"^status (\d+): (\d+)$", out, re.MULTILINE)}
+    timeouts = int(socket.group(4)) if socket else 0
     return {
+        "statuses": statuses,
+        "timeouts": timeouts,
         "requests": int(requests),
         "seconds": _ms(elapsed) / 1000,
         "failures": failures,
@@ -204,6 +211,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server (default 2)")
     parser.add_argument("--port", type=int, default=8120, help="the project's port; the bare one is the next")
     parser.add_argument("--verbose", action="store_true", help="print wrk's own output too")
+    parser.add_argument(
+        "--overload",
+        type=int,
+        default=5,
+        help="then drive the API at this many times the highest concurrency, against a threaded server "
+        "(gthread, 16 threads a worker) with the intake limit, for 1 s client time-outs (0: skip; default 5)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("benchmarks/intake.py needs wrk: apt-get install -y wrk")
@@ -265,12 +279,56 @@ def main() -> None:
                     f"p99 {out['p99']:7.1f} ms  errors {out['failures']}",
                     flush=True,
                 )
+        if args.overload:
+            for server in servers.values():
+                server.stop()
+            servers.clear()
+            overload = overload_run(args=args, env=project_env, target=target, csrf=csrf, concurrency=args.overload * max(levels))
     finally:
         for server in servers.values():
             server.stop()
     report(results, workers=args.workers, duration=args.duration)
     counts = rows_count()
     print(f"\nrows written: project {counts['project']}, bare {counts['bare']}")
+    if args.overload:
+        print(overload)
+
+
+def overload_run(*, args, env: dict[str, str], target: int, csrf: str, concurrency: int) -> str:
+    """The API at `concurrency` connections whose clients give up after 1 s; what was answered against what was recorded."""
+    limit = int(env.get("INTAKE_MAX_CONCURRENT", "2"))
+    threaded = {**env, "INTAKE_MAX_CONCURRENT": str(limit)}
+    server = Server(app="config.wsgi", port=args.port + 2, workers=args.workers, env=threaded, threads=16)
+    try:
+        server.wait("/api/v1/")
+        before = rows_count()["project"]
+        out = wrk(
+            port=server.port,
+            path=SCENARIOS["api"][2],
+            mode="json",
+            concurrency=concurrency,
+            duration=args.duration,
+            target=target,
+            csrf=csrf,
+            timeout="1s",
+        )
+        time.sleep(2)  # what was in flight when wrk stopped finishes
+    finally:
+        server.stop()
+    recorded = rows_count()["project"] - before
+    statuses = out["statuses"]
+    ok = sum(n for code, n in statuses.items() if 200 <= code < 300)
+    other = {code: n for code, n in statuses.items() if not (200 <= code < 300 or code in (429, 503))}
+    in_flight = args.workers * limit
+    return (
+        f"\nOverload: API at c={concurrency} ({args.overload}x), gthread {args.workers}x16 threads, "
+        f"INTAKE_MAX_CONCURRENT={limit}, clients give up after 1 s\n"
+        f"| answers | 2xx | 503 | 429 | other | client time-outs | p99 ms | recorded | answered 2xx but not recorded (lost) "
+        f"| recorded but unanswered (at most {in_flight} in flight when wrk stopped) |\n"
+        f"|---|---|---|---|---|---|---|---|---|---|\n"
+        f"| {sum(statuses.values())} | {ok} | {statuses.get(503, 0)} | {statuses.get(429, 0)} | {sum(other.values())} | "
+        f"{out['timeouts']} | {out['p99']:.0f} | {recorded} | {max(0, ok - recorded)} | {max(0, recorded - ok)} |"
+    )
 
 
 def report(results: list[Result], *, workers: int, duration: float) -> None:

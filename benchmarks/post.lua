@@ -35,3 +35,22 @@ function request()
   end
   return wrk.format("POST", path, headers, body)
 end
+
+-- Count the answers by status, per thread, and print the sums at the end ("status 202: N").
+statuses = {}
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local totals = {}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("statuses") or {}) do
+      totals[status] = (totals[status] or 0) + n
+    end
+  end
+  for status, n in pairs(totals) do
+    io.write(string.format("status %d: %d\n", status, n))
+  end
+end

@@ -56,4 +56,5 @@ def test_intake_harness_prints_the_side_by_side_table():
     rows = [line.split("|") for line in out.splitlines() if line.startswith(("| bare ", "| api ", "| form "))]
     assert all(row[6].strip() == "0" for row in rows), out
     written = out.rsplit("rows written: ", 1)[1]
-    assert "project 0," not in written and not written.strip().endswith("bare 0"), out
+    assert "project 0," not in written.splitlines()[0] and not written.splitlines()[0].endswith("bare 0"), out
+    assert "Overload: API at c=10 (5x)" in out, out
