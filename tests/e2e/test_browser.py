@@ -358,7 +358,24 @@ def test_a_campaign_with_email_fax_and_phone_known_by_every_way(everything_known
     assert image.ok and image.headers["content-type"] == "image/png"
     (ARTIFACTS / "everything-share-image.png").write_bytes(image.body())
 
+    # A message left empty: the error beside the field, the page still the campaign's.
+    page.fill("#id_text", "")
+    page.fill("#id_name", "Kept Name")
+    primary(page).click()
+    page.locator("#id_text_error").wait_for()
+    assert page.input_value("#id_name") == "Kept Name" and not m.Action.objects.exists()
+    look(page, "everything-form-errors")
+
+    # A step tampered with on the way records nothing and says to start again.
+    page.goto(f"/c/{slug}/")
+    page.get_by_role("button", name="Call City Hospital Trust").click()
+    page.evaluate("document.querySelector('input[name=token]').value = 'tampered'")
+    page.get_by_role("button", name="No answer").click()
+    assert "Please start again" in page.inner_text("main") and not m.Action.objects.exists()
+    look(page, "everything-step-expired")
+
     # Call: the script, the tel: link, then how it went.
+    page.goto(f"/c/{slug}/")
     page.get_by_role("button", name="Call City Hospital Trust").click()
     assert page.get_attribute("a[href^='tel:']", "href") == "tel:+442079460001"
     assert "Reinstate the twelve cleaners" in page.inner_text(".script")
