@@ -539,3 +539,10 @@ def test_visits_share_images_and_referral_links_never_count(client, campaign, co
     assert not m.ActionTally.objects.exists() and not m.Action.objects.exists()
     html = client.get(_url("campaign", campaign)).content.decode()
     assert 'data-total="actions">0<' in html
+
+
+def test_the_campaign_page_form_offers_to_publish_the_message(client, campaign, company, django_capture_on_commit_callbacks):
+    assert 'name="text_public"' in client.get(_url("campaign", campaign)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        _act(client, campaign, "email", [company], text_public="on")
+    assert m.Action.objects.get().text_public
