@@ -60,5 +60,5 @@ def share_image_png(*, title: str, targets: list[str], actions: int, goal: int |
         draw.rectangle((left, top, right, top + 20), outline=INK, width=2)
         draw.rectangle((left, top, left + int((right - left) * min(1, actions / goal)), top + 20), fill=ACCENT)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")
     return out.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from django.core import signing
@@ -413,19 +414,27 @@ def delivery_state(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     return render(request, "campaigns/_delivery_state.html", {"campaign": campaign, "deliveries": deliveries, "token": token})
 
 
+SHARE_IMAGE_SECONDS = 300
+
+
 @require_GET
 def share_image(request: HttpRequest, slug: str) -> HttpResponse:
-    """The Open Graph picture: title, targets, counter; cached a few minutes, since the counter moves."""
+    """The Open Graph picture: title, targets, counter.
+
+    Drawn at most once per campaign every SHARE_IMAGE_SECONDS (and when the campaign is edited), not
+    once per new action: a viral campaign's previews cost a render every few minutes, whatever the pace.
+    """
     campaign = campaign_for_user(request.user, slug)
-    actions = campaign_totals(campaign=campaign)["actions"]
-    key = f"share-image:{campaign.pk}:{campaign.modified.timestamp()}:{actions}"
+    window = int(time.time() // SHARE_IMAGE_SECONDS)
+    key = f"share-image:{campaign.pk}:{campaign.modified.timestamp()}:{window}"
     png = cache.get(key)
     if png is None:
+        actions = campaign_totals(campaign=campaign)["actions"]
         targets = list(campaign_targets(campaign=campaign).values_list("name", flat=True)[:3])
         png = share_image_png(title=campaign.title, targets=targets, actions=actions, goal=campaign.goal)
-        cache.set(key, png, 3600)
+        cache.set(key, png, SHARE_IMAGE_SECONDS * 2)
     response = HttpResponse(png, content_type="image/png")
-    patch_cache_control(response, public=True, max_age=300)
+    patch_cache_control(response, public=True, max_age=SHARE_IMAGE_SECONDS)
     return response
 
 

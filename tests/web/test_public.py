@@ -546,3 +546,12 @@ def test_the_campaign_page_form_offers_to_publish_the_message(client, campaign, 
     with django_capture_on_commit_callbacks(execute=True):
         _act(client, campaign, "email", [company], text_public="on")
     assert m.Action.objects.get().text_public
+
+
+def test_the_share_image_is_drawn_once_per_window_not_once_per_action(client, campaign, company, django_assert_num_queries):
+    campaign.save()  # a fresh `modified`: no picture cached by an earlier test
+    first = client.get(_url("share_image", campaign))
+    action_record(campaign=campaign, kind="fax", targets=[company])
+    with django_assert_num_queries(1):  # the campaign; the picture comes from the cache
+        again = client.get(_url("share_image", campaign))
+    assert again.content == first.content and "max-age=300" in again["Cache-Control"]
