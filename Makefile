@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-runtime lock worker beat lint
+.PHONY: run test score-appeals install install-runtime lock worker beat lint
 
 # Development: the runtime lock plus the test and lint tools (requirements-dev.txt).
 $(BIN)/.installed: requirements-dev.txt
@@ -39,6 +39,12 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Appeal import scored on real appeals (../shared/appeals-dev beside the checkout); fails below its floors.
+score-appeals: $(BIN)/.installed
+	@if [ -d ../shared/appeals-dev ]; then $(BIN)/python manage.py score_appeals --cases ../shared/appeals-dev; \
+	elif [ -n "$$CI" ]; then echo "score-appeals: ../shared/appeals-dev is missing beside the clone" >&2; exit 1; \
+	else echo "score-appeals: skipped, ../shared/appeals-dev is not beside this checkout (CI has it)"; fi
 
 worker: $(BIN)/.installed
 	$(BIN)/celery -A config worker --loglevel=INFO

@@ -18,7 +18,7 @@ from dateparser.languages.loader import default_loader
 from ..partial_dates import PartialDate
 from .text import Span
 
-LANGUAGES = ("en", "es", "ru", "fr", "de")
+LANGUAGES = ("en", "es", "ru", "fr", "de", "it", "pt", "nl", "tr")
 _MONTH_KEYS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
 )  # fmt: skip
@@ -49,7 +49,7 @@ def _patterns() -> list[regex.Pattern]:
         # 2011-09-06
         regex.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d{2})-(?P<mn>[01]\d)-(?P<ds>[0-3]\d)(?![\d/-])", flags),
         # 06/09/2011, 6.9.2011 (day first, as most of the world writes it)
-        regex.compile(r"(?<![\d/.])(?P<ds>[0-3]?\d)[./](?P<mn>[01]?\d)[./](?P<y>(?:19|20)\d{2})(?![\d/])", flags),
+        regex.compile(r"(?<![\d/.])(?P<ds>[0-3]?\d)[./](?P<mn>[01]?\d)[./]\s?(?P<y>(?:19|20)\d{2})(?![\d/])", flags),
         # 6 September 2011, the 1 July, 8 and 10 July, 12 de marzo de 2024, 14 марта 2024 г.
         regex.compile(
             rf"(?<![\p{{L}}\d]){days}\s*(?:of\s+|de\s+)?{month}(?![\p{{L}}])(?:,?\s*(?:de\s+|del\s+|of\s+)?{year})?", flags

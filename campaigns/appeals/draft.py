@@ -8,13 +8,14 @@ from typing import Any
 import regex
 from django.utils.text import slugify
 
+from .at_risk import find_people
 from .dates import deadline, document_date, find_dates
 from .demands import demand_marks, find_demands
 from .events import find_events
 from .letters import Letter, find_letter, find_references, represents
+from .lexicon import detect_language
 from .organisations import Registry, find_organisations, issuing_organisation
-from .parties import find_parties, is_channel_line
-from .people import find_people
+from .parties import Party, find_parties, is_channel_line
 from .places import countries_named, place
 from .reading import AppealSource
 from .text import Mark, Span, collapse, fold, lines, paragraphs, sentences, tidy_name
@@ -60,6 +61,7 @@ def draft_from_source(source: AppealSource) -> AppealDraft:
         marks.append(Mark(due_span.start, due_span.end, "deadline", "deadline"))
 
     registry = find_organisations(text, paras)
+    language = detect_language(text)
     byline_span, byline = _byline(text, paras, registry)
     letter = find_letter(text, is_channel_line=lambda line: is_channel_line(text, line))
     letter_spans = _letter_spans(letter)
@@ -76,6 +78,12 @@ def draft_from_source(source: AppealSource) -> AppealDraft:
         letter=letter,
         exclude=letter_spans + ([byline_span] if byline_span else []),
     )
+    if not parties.targets:
+        employer = next((item for item in registry.items if item.role == "employer"), None)
+        if employer is not None:
+            parties.targets.append(
+                Party(role="target", name=employer.name, kind="company", note="the employer the appeal names; no channel given")
+            )
     marks += parties.marks
     notes += parties.notes
 
@@ -96,7 +104,12 @@ def draft_from_source(source: AppealSource) -> AppealDraft:
         if item.contact:
             excluded.add(fold(item.contact))
     people, people_marks = find_people(
-        text, story, dates=mentions, reference=reference_date, excluded=excluded, registry=registry
+        text,
+        story,
+        excluded=excluded,
+        excluded_targets=[p.name for p in parties.targets],
+        registry=registry,
+        language=language,
     )
     marks += people_marks
     demands, demand_spans = find_demands(text, story)
@@ -134,9 +147,10 @@ def draft_from_source(source: AppealSource) -> AppealDraft:
     document: dict[str, Any] = {
         "slug": (slugify(title)[:80].strip("-") or "imported-appeal"),
         "title": title[:300],
-        "summary": _summary(text, source, story, people=[p.name for p in people]),
+        "summary": _summary(text, source, story, people=[p["name"] for p in people]),
         "text": text,
         "status": "draft",
+        "language": language,
         "issued": None if letter is not None or reference_date is None else reference_date.isoformat(),
         "deadline": due.isoformat() if due else None,
         "location": {"country": country, "place": where},
@@ -146,8 +160,8 @@ def draft_from_source(source: AppealSource) -> AppealDraft:
         "targets": [p.as_document() for p in parties.targets],
         "copy_to": [p.as_document() for p in parties.copy_to],
         "demands": [{"text": d.text, "status": "open", "date": None, "evidence": ""} for d in demands],
-        "people": [p.as_document() for p in people],
-        "events": [{"date": e.date, "text": e.text} for e in events],
+        "people": people,
+        "events": [{"date": e.date, "text": e.text, **({"day_month": e.day_month} if e.day_month else {})} for e in events],
         "updates": [],
         "actions": [],
         "responses": [],

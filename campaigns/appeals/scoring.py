@@ -90,7 +90,10 @@ def _people(document: dict) -> list[tuple[Any, str]]:
 
 def _events(document: dict) -> list[tuple[Any, str]]:
     return [
-        ((e.get("date") or None, e.get("text") or ""), f"{e.get('date') or 'undated'}: {(e.get('text') or '')[:70]}")
+        (
+            (e.get("date") or e.get("day_month") or None, e.get("text") or ""),
+            f"{e.get('date') or e.get('day_month') or 'undated'}: {(e.get('text') or '')[:70]}",
+        )
         for e in document.get("events") or []
     ]
 

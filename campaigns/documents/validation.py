@@ -88,6 +88,7 @@ class ChannelDoc(serializers.Serializer):
     e164 = _text()
     masked = serializers.BooleanField(required=False, default=False)
     label = _text(max_length=100)
+    note = _text()  # appeal import: why a number has no E.164 ("no country code, and the country is not known")
 
     def validate(self, attrs):
         region = self.context.get("default_region")
@@ -96,7 +97,14 @@ class ChannelDoc(serializers.Serializer):
                 kind=attrs["kind"], value=attrs.get("value"), masked=attrs["masked"], default_region=region
             )
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from exc
+            if not (
+                attrs["kind"] in m.Channel.NUMBER_KINDS
+                and (attrs.get("note") or "").strip()
+                and (attrs.get("value") or "").strip()
+            ):
+                raise serializers.ValidationError(exc.message_dict) from exc
+            # A number the text shows is kept as written; the note says why it has no E.164 yet.
+            value, e164 = attrs["value"].strip(), ""
         given = (attrs.get("e164") or "").strip()
         if given and given != e164:
             raise serializers.ValidationError(

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -107,7 +108,7 @@ def test_score_appeal_prints_precision_and_recall_per_field():
     assert lines[0].split() == ["field", "precision", "recall", "matched", "drafted", "expected"]
     rows = {line.split()[0]: line.split()[1:] for line in lines[1:] if not line.startswith(" ")}
     assert rows["channels"] == ["1.00", "1.00", "7", "7", "7"]
-    assert rows["people"] == ["1.00", "1.00", "2", "2", "2"]
+    assert rows["people"][-1] == "2"  # people are measured on real appeals: test_score_appeals_on_shared_cases_...
     assert "    missing  Stop the dismantling of the factory equipment" in lines
 
 
@@ -130,4 +131,38 @@ def test_score_appeals_prints_a_row_per_case_and_the_average():
         "union-letter-mersin.eml",
         "all",
     ]
-    assert lines[2].split()[1:9] == ["1.00"] * 8  # channels, targets, copy-to and people of the foundry appeal
+    assert lines[2].split()[1:7] == ["1.00"] * 6  # channels, targets and copy-to of the foundry appeal
+
+
+# CI keeps ../shared beside the clone; APPEALS_DEV_DIR points elsewhere (a worktree, a developer's copy).
+SHARED = Path(os.environ.get("APPEALS_DEV_DIR") or Path(__file__).resolve().parents[2].parent / "shared" / "appeals-dev")
+
+
+def _shared_cases():
+    if not SHARED.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{SHARED} is missing: CI keeps ../shared beside the clone")
+        pytest.skip(f"{SHARED} is not beside this checkout (it is in CI)")
+    return SHARED
+
+
+def test_score_appeals_on_shared_cases_prints_each_field_and_holds_the_floors():
+    out = _call("score_appeals", "--cases", str(_shared_cases()))
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.split()}
+    for name in ("channels", "targets", "people", "events"):
+        precision, recall, floor_p, floor_r = map(float, rows[name])
+        assert precision >= floor_p and recall >= floor_r
+    assert "invented 0, invalid drafts 0" in out
+
+
+def test_score_appeals_fails_below_its_floors_and_on_a_missing_folder(tmp_path):
+    case = tmp_path / "01_x.txt"
+    case.write_text("source: test\nPlease send protests to the Ministry of Labour, fax: +44 20 7946 0412.\n")
+    (tmp_path / "01_x.json").write_text(
+        '{"targets": [{"name": "Someone Else", "channels": [{"kind": "email", "value": "a@b.org"}]}], "copy_to": [],'
+        ' "people_at_risk": [], "events": []}'
+    )
+    with pytest.raises(CommandError, match="below its floors: channels P"):
+        _call("score_appeals", "--cases", str(tmp_path))
+    with pytest.raises(CommandError, match="no such folder"):
+        _call("score_appeals", "--cases", str(tmp_path / "nope"))

@@ -1,0 +1,138 @@
+"""The words appeals are written with, per language, as data: one JSON file per language in this folder.
+
+Each file (`en.json`, `es.json`, ...) holds the cue, salutation, closing, title, status, street and
+label words of one language as regular-expression fragments (matched case-blind, on word boundaries).
+Adding a language is adding a file; the engine reads the union of every language, because appeals mix
+them (a Spanish appeal with an English model letter), and `detect_language` says which one a text is in.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+_DIR = Path(__file__).resolve().parent
+_FLAGS = regex.IGNORECASE | regex.VERSION1
+_B = r"(?<![\p{L}\p{M}])"  # a word starts here
+_E = r"(?![\p{L}\p{M}])"  # a word ends here
+# Statuses from the most to the least grave: a sentence that says "arrested and sentenced" says sentenced.
+STATUS_ORDER = ("killed", "missing", "sentenced", "charged", "released", "detained", "threatened")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    languages: tuple[str, ...]
+    data: dict[str, dict]
+    call: regex.Pattern  # "send protests to", "envíen cartas a", "inviate ... all'": the recipients follow
+    copy: regex.Pattern  # "send copies to", "con copia a", "cc:"
+    salutation: regex.Pattern  # at a line's start
+    audience: regex.Pattern  # "friends", "compañeros": a salutation to supporters, not to a target
+    closing: regex.Pattern  # at a line's start
+    honorific: regex.Pattern  # at a name's start, repeated
+    title_start: regex.Pattern  # a line or phrase that starts with an office ("Minister for ...")
+    title_word: regex.Pattern  # an office anywhere
+    object_noun: regex.Pattern  # "management", "government": a common noun that can be a target
+    to_line: regex.Pattern  # "To the Ambassador ...", "An das Auswärtige Amt", "A Préfecture ..."
+    to_label: regex.Pattern  # "Para:", "To:" on its own
+    to_word: regex.Pattern  # a preposition heading a recipient ("all'", "to", "para")
+    street: regex.Pattern
+    statuses: tuple[tuple[str, regex.Pattern], ...]
+    labels: dict[str, regex.Pattern]  # phone | fax | email | web | social | name
+    titles: tuple[tuple[str, regex.Pattern], ...]  # (concept, pattern): "ambasciatore" and "ambassador" are one office
+
+    def words(self, key: str, language: str | None = None) -> list[str]:
+        languages = [language] if language else self.languages
+        return [w for lang in languages for w in self.data.get(lang, {}).get(key, [])]
+
+    def title_concepts(self, value: str) -> set[str]:
+        return {concept for concept, pattern in self.titles if pattern.search(value)}
+
+    def status_of(self, value: str) -> str | None:
+        for status, pattern in self.statuses:
+            if pattern.search(value):
+                return status
+        return None
+
+    def compose(self, language: str) -> dict[str, str]:
+        return self.data.get(language, self.data["en"]).get("compose") or self.data["en"]["compose"]
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(sorted(set(words), key=len, reverse=True)) or r"(?!x)x"
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    data = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(_DIR.glob("*.json"))}
+    languages = tuple(data)
+
+    def union(key: str) -> str:
+        return _alt([w for lang in languages for w in data[lang].get(key, [])])
+
+    calls = []
+    for lang in languages:
+        entry = data[lang]
+        to = _alt(entry.get("to_words", []))
+        verbs, nouns = _alt(entry.get("call_verbs", [])), _alt(entry.get("call_nouns", []))
+        after_to = r"(?:(?<=['’])|" + _E + ")"
+        calls.append(rf"{_B}(?:{verbs})(?:-\p{{L}}+)?{_E}(?:[ \t]+[^\s.;!?:()]+){{0,8}}?[ \t]+(?:{to}){after_to}")
+        calls.append(rf"{_B}(?:{nouns})[ \t]+(?:{to}){after_to}")
+    concepts: dict[str, list[str]] = {}
+    for lang in languages:
+        for concept, words in data[lang].get("titles", {}).items():
+            concepts.setdefault(concept, []).extend(words)
+    title_words = _alt([w for words in concepts.values() for w in words])
+    articles = r"(?:the|el|la|los|las|le|les|il|lo|o|os|a|as|der|die|das|den|dem|de|het)\s+"
+    modifiers = r"(?:vice[\s-]|deputy\s+|acting\s+|first\s+|chief\s+|supreme\s+|general\s+)?"
+    statuses = []
+    for status in STATUS_ORDER:
+        words = [w for lang in languages for w in data[lang].get("status", {}).get(status, [])]
+        if words:
+            statuses.append((status, regex.compile(rf"{_B}(?:{_alt(words)}){_E}", _FLAGS)))
+    labels = {
+        kind: regex.compile(
+            rf"{_B}(?:{_alt([w for lang in languages for w in data[lang].get('labels', {}).get(kind, [])])}){_E}", _FLAGS
+        )
+        for kind in ("phone", "fax", "email", "web", "social", "name")
+    }
+    to_words = union("to_words")
+    return Lexicon(
+        languages=languages,
+        data=data,
+        call=regex.compile("|".join(calls), _FLAGS),
+        copy=regex.compile(rf"{_B}(?:{union('copy_cues')})", _FLAGS),
+        salutation=regex.compile(rf"^\s*(?:{union('salutations')}){_E}", _FLAGS),
+        audience=regex.compile(rf"{_B}(?:{union('audience')}){_E}", _FLAGS),
+        closing=regex.compile(rf"^\s*(?:{union('closings')}){_E}", _FLAGS),
+        honorific=regex.compile(rf"^(?:(?:{union('honorifics')})(?:\s+|(?<=\.)(?=\p{{Lu}})))+", _FLAGS),
+        title_start=regex.compile(rf"^(?:{articles})?{modifiers}(?:{title_words}){_E}", _FLAGS),
+        title_word=regex.compile(rf"{_B}(?:{title_words}){_E}", _FLAGS),
+        object_noun=regex.compile(rf"^(?:{union('object_nouns')}|{title_words}){_E}", _FLAGS),
+        to_line=regex.compile(rf"^(?:{to_words})(?:\s+|(?<=['’]))(?=(?:{articles})?\p{{Lu}})", _FLAGS),
+        to_label=regex.compile(rf"^(?:{union('to_labels')})\s*:\s*", _FLAGS),
+        to_word=regex.compile(rf"^(?:{to_words})(?:\s+|(?<=['’]))", _FLAGS),
+        street=regex.compile(rf"{_B}(?:{union('street')})(?:(?<=[./])|(?=[\s\d,.]|$))", _FLAGS),
+        statuses=tuple(statuses),
+        labels=labels,
+        titles=tuple((c, regex.compile(rf"{_B}(?:{_alt(w)}){_E}", _FLAGS)) for c, w in concepts.items()),
+    )
+
+
+_WORD = regex.compile(r"[\p{L}\p{M}]+", regex.VERSION1)
+
+
+def detect_language(text: str) -> str:
+    """The language most of the text is written in (ISO 639-1), by its commonest words; '' when unsure."""
+    words = [w.casefold() for w in _WORD.findall(text[:20000])]
+    if len(words) < 5:
+        return ""
+    counts = {}
+    for lang, entry in lexicon().data.items():
+        stop = {w.casefold() for w in entry.get("stopwords", [])}
+        counts[lang] = sum(1 for w in words if w in stop)
+    best = max(counts, key=lambda lang: counts[lang])
+    return best if counts[best] >= max(3, len(words) // 50) else ""
