@@ -11,6 +11,7 @@ Later mentions by the last name alone ("Ms. Sokalska", a typo of the first name)
 
 from __future__ import annotations
 
+import bisect
 import functools
 import unicodedata
 from dataclasses import dataclass, field
@@ -158,13 +159,18 @@ def find_people(
     """People at risk in the story; in a language that capitalises nouns (German), a name must recur."""
     lex = lexicon()
     capitalised_nouns = bool(lex.data.get(language, {}).get("capitalised_nouns"))
+    # every status word of the text, read once and looked up per sentence
+    all_statuses = sorted(
+        ((status, m) for status, pattern in lex.statuses for m in pattern.finditer(text)), key=lambda item: item[1].start()
+    )
+    status_starts = [m.start() for _, m in all_statuses]
     people: list[Person] = []
     marks: list[Mark] = []
     for paragraph in story:
         for sentence in sentences(text, paragraph):
-            statuses = [
-                (status, m) for status, pattern in lex.statuses for m in pattern.finditer(text, sentence.start, sentence.end)
-            ]
+            lo = bisect.bisect_left(status_starts, sentence.start)
+            hi = bisect.bisect_left(status_starts, sentence.end)
+            statuses = all_statuses[lo:hi]
             threats = [m.span() for status, m in statuses if status == "threatened"]
             # a threat of arrest is a threat: the arrest inside it is not a second status
             statuses = [
@@ -175,7 +181,7 @@ def find_people(
             positions = [m.start() for m in _TOKEN.finditer(text, sentence.start, sentence.end)]
 
             def word_index(pos: int, positions: list[int] = positions) -> int:
-                return sum(1 for p in positions if p < pos)
+                return bisect.bisect_left(positions, pos)
 
             kept = []
             for name, span, honorific in _candidates(text, sentence):

@@ -86,7 +86,11 @@ class DateMention:
 
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Every date written in text[start:end], in order; "July 8 and 10" gives two mentions."""
-    end = len(text) if end is None else end
+    return list(_find_dates(text, start, len(text) if end is None else end))
+
+
+@functools.lru_cache(maxsize=256)
+def _find_dates(text: str, start: int, end: int) -> tuple[DateMention, ...]:
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for pattern in _patterns():
@@ -114,7 +118,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
             if mentions:
                 found.extend(mentions)
                 taken.append((s, e))
-    return sorted(found, key=lambda m: (m.start, m.day or 0))
+    return tuple(sorted(found, key=lambda m: (m.start, m.day or 0)))
 
 
 _FULL_SHORT = {"may", "mai", "май", "mayo"}

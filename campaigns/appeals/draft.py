@@ -13,9 +13,9 @@ from .dates import deadline, document_date, find_dates
 from .demands import demand_marks, find_demands
 from .events import find_events
 from .letters import Letter, find_letter, find_references, represents
-from .lexicon import detect_language
+from .lexicon import detect_language, lexicon
 from .organisations import Registry, find_organisations, issuing_organisation
-from .parties import Party, find_parties, is_channel_line
+from .parties import Party, find_parties, is_channel_line, segment
 from .places import countries_named, place
 from .reading import AppealSource
 from .text import Mark, Span, collapse, fold, lines, paragraphs, sentences, tidy_name
@@ -42,6 +42,7 @@ class AppealDraft:
     marks: list[Mark] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     source: AppealSource | None = None
+    owner: Any = None  # the organiser's organisation that issued the appeal, when the service knows the organiser
 
 
 def draft_from_source(source: AppealSource) -> AppealDraft:
@@ -145,7 +146,7 @@ def draft_from_source(source: AppealSource) -> AppealDraft:
         for item in registry.items
     ]
     document: dict[str, Any] = {
-        "slug": (slugify(title)[:80].strip("-") or "imported-appeal"),
+        "slug": slug_for(title),
         "title": title[:300],
         "summary": _summary(text, source, story, people=[p["name"] for p in people]),
         "text": text,
@@ -167,9 +168,9 @@ def draft_from_source(source: AppealSource) -> AppealDraft:
         "responses": [],
         "sources": [{"title": title[:300], "file": source.filename, "url": ""}],
     }
-    message = _model_letter(text, letter)
+    message = _message(text, parties, document, language)
     if message:
-        document["message"] = {"subject": "", "body": message}
+        document["message"] = message
     action = _letter_action(text, source, letter, document, registry, reference_date)
     if action:
         document["actions"].append(action)
@@ -180,6 +181,43 @@ def draft_from_source(source: AppealSource) -> AppealDraft:
         notes.append("no target found: add whom supporters should address")
     document["import_notes"] = notes
     return AppealDraft(document=document, marks=marks, notes=notes, source=source)
+
+
+def slug_for(title: str, limit: int = 80) -> str:
+    """The title as a slug of at most `limit` characters, cut at a word boundary."""
+    slug = slugify(title)
+    if len(slug) > limit:
+        cut = slug[: limit + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut[1:] else slug[:limit]
+    return slug.strip("-") or "imported-appeal"
+
+
+def _message(text: str, parties, document: dict, language: str) -> dict | None:
+    """The model message: the appeal's own letter (from its salutation to its closing) when it has one, else
+    one composed in the appeal's language from the first target, its salutation and the demands."""
+    lex = lexicon()
+    for party in parties.targets:
+        if party.salutation_span is None:
+            continue
+        start = party.salutation_span.start
+        end = len(text)
+        for line in segment(text[start:]):
+            if line.start > 0 and lex.closing.match(line.text):
+                end = start + line.end
+                break
+        return {"subject": "", "body": text[start:end].strip(), "origin": "the appeal's letter"}
+    if not document["targets"]:
+        return None
+    words = lex.compose(language or "en")
+    target = document["targets"][0]
+    salutation = (
+        f"{target['salutation']},"
+        if target.get("salutation")
+        else words["salutation"].format(name=target.get("title") or target["name"])
+    )
+    demands = "\n".join(f"- {d['text']}" for d in document["demands"])
+    body = "\n\n".join(filter(None, [salutation, words["intro"].format(title=document["title"]), demands, words["closing"]]))
+    return {"subject": document["title"][:300], "body": body, "origin": "composed from the targets and demands"}
 
 
 def _covers(paragraph: Span, span: Span) -> bool:
@@ -281,22 +319,6 @@ def _sector(text: str) -> str:
     counts = {name: len(regex.findall(rf"(?i)\b(?:{pattern})\b", text)) for name, pattern in _SECTORS}
     name, count = max(counts.items(), key=lambda item: item[1])
     return name if count >= 2 else ""
-
-
-def _model_letter(text: str, letter: Letter | None) -> str:
-    """A model letter inside an appeal ("Dear Secretary, I am writing ... Yours sincerely,") for supporters to start from."""
-    if letter is not None:
-        return ""
-    from .letters import CLOSING, SALUTATION
-
-    start = None
-    for line in lines(text):
-        value = text[line.start : line.end].strip()
-        if start is None and SALUTATION.match(value) and len(value) <= 80:
-            start = line.start
-        elif start is not None and CLOSING.match(value):
-            return text[start : line.end].strip()
-    return ""
 
 
 def _letter_action(text, source, letter: Letter | None, document, registry: Registry, reference) -> dict | None:

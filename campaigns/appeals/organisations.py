@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import regex
@@ -113,9 +114,9 @@ def _expand(text: str, start: int, end: int, *, left: bool = True, right: bool =
             if kind == "low" or (kind == "comma" and commas):
                 if kind == "low" and text[s:e] not in _CONNECTORS:
                     break
-                before = [t for t in tokens[:index] if t[0] not in ("space",)]
-                if not before or (
-                    before[-1][0] != "cap" and not (before[-1][0] == "low" and text[before[-1][1] : before[-1][2]] in _CONNECTORS)
+                previous = next((t for t in reversed(tokens[:index]) if t[0] != "space"), None)
+                if previous is None or (
+                    previous[0] != "cap" and not (previous[0] == "low" and text[previous[1] : previous[2]] in _CONNECTORS)
                 ):
                     break
                 continue
@@ -133,8 +134,8 @@ def _expand(text: str, start: int, end: int, *, left: bool = True, right: bool =
                 end = e
                 continue
             if kind == "low" and text[s:e] in _CONNECTORS:
-                after = [t for t in tokens[index + 1 :] if t[0] != "space"]
-                if after and (after[0][0] == "cap" or (after[0][0] == "low" and text[after[0][1] : after[0][2]] in _CONNECTORS)):
+                nxt = next((t for t in tokens[index + 1 :] if t[0] != "space"), None)
+                if nxt and (nxt[0] == "cap" or (nxt[0] == "low" and text[nxt[1] : nxt[2]] in _CONNECTORS)):
                     continue
             break
     return start, end
@@ -190,6 +191,11 @@ class Registry:
         return item
 
 
+@functools.cache
+def _keyword_patterns() -> list[tuple[str, regex.Pattern]]:
+    return [(k, regex.compile(rf"(?<![\p{{L}}]){regex.escape(k)}(?![\p{{L}}])", _FLAGS)) for k in _KEYWORDS]
+
+
 def find_organisations(text: str, spans: list[Span]) -> Registry:
     """Organisations named within the given spans (the appeal's body)."""
     registry = Registry()
@@ -200,11 +206,9 @@ def find_organisations(text: str, spans: list[Span]) -> Registry:
             name = text[start : match.start()]
             if len(_clean(name).split()) >= 2:
                 registry.add(name, short_name=match.group("short"), span=Span(start, match.end()))
-        for keyword in _KEYWORDS:
-            for match in regex.finditer(
-                rf"(?<![\p{{L}}]){regex.escape(keyword)}(?![\p{{L}}])", text[span.start : chunk_end], _FLAGS
-            ):
-                s, e = span.start + match.start(), span.start + match.end()
+        for keyword, pattern in _keyword_patterns():
+            for match in pattern.finditer(text, span.start, chunk_end):
+                s, e = match.start(), match.end()
                 start, end = _expand(text, s, e)
                 name = _clean(text[start:end])
                 if keyword in ("Central", "Office", "Department", "Group") and len(name.split()) < 2:

@@ -461,7 +461,7 @@ def _looks_personal(name: str) -> bool:
 def _same(a: dict, b: dict) -> bool:
     if a["kind"] != b["kind"] or a.get("masked") or b.get("masked"):
         return False
-    if a["kind"] in ("phone", "fax"):
+    if a["kind"] in NUMBER_KINDS:
         return regex.sub(r"\D", "", a.get("value") or "") == regex.sub(r"\D", "", b.get("value") or "")
     return (a.get("value") or "").casefold() == (b.get("value") or "").casefold()
 
@@ -485,7 +485,13 @@ def _is_salutation(line: Line) -> bool:
 
 
 def _cue(line: Line) -> tuple[str, regex.Match] | None:
+    return _cue_of(line.text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _cue_of(value: str) -> tuple[str, regex.Match] | None:
     lex = lexicon()
+    line = Line(0, len(value), value)
     copy = lex.copy.search(line.text)
     call = lex.call.search(line.text)
     if call and (copy is None or call.end() <= copy.start()):

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..kinds import NUMBER_KINDS
+
 FIELDS = ("channels", "targets", "people", "events")
 GENERIC = set(
     """the of and de del la el los las le les du des da do dos di a an to for in on at by mr mrs ms dr sr sra
@@ -39,7 +41,7 @@ def channel_match(t: dict, d: dict) -> bool:
     tv, dv = t.get("value") or "", str(d.get("value") or "")
     if dk != tk:
         return False
-    if tk in ("phone", "fax"):
+    if tk in NUMBER_KINDS:
         a, b = _digits(tv), _digits(dv) or _digits(d.get("e164"))
         n = min(7, len(a))
         return (n >= 6 and b.endswith(a[-n:])) or (len(b) >= 7 and a.endswith(b[-7:]))
@@ -106,7 +108,7 @@ def score_case(name: str, text: str, truth: dict, doc: dict | None) -> CaseScore
     masked = sum(1 for c in all_d if (c.get("kind") or "").lower() == "email" and (c.get("masked") or not c.get("value")))
     for c in dch:
         kind, value = (c.get("kind") or "").lower(), str(c.get("value") or "")
-        if (kind in ("phone", "fax") and _digits(value)[-7:] not in _digits(text)) or (
+        if (kind in NUMBER_KINDS and _digits(value)[-7:] not in _digits(text)) or (
             kind == "email" and re.sub(r"\s+", "", value.lower()) not in flat
         ):
             out.invented += 1

@@ -211,3 +211,16 @@ def recent_public_actions(*, campaign: m.Campaign, limit: int = 5) -> list[dict[
         .values("kind", "country", "created")[:limit]
     )
     return [dict(row) for row in rows]
+
+
+def campaigns_like_draft(*, title: str, target_names: list[str], limit: int = 5) -> list[tuple[m.Campaign, str]]:
+    """Existing campaigns an imported appeal may repeat: the same title, or a target of the same name, with why."""
+    names = [n for n in target_names if n and n not in ("Target", "Recipient of copies")]
+    query = Q(title__iexact=title.strip()) if title.strip() else Q(pk__in=[])
+    if names:
+        query |= Q(targets__role="target", targets__name__in=names)
+    out = []
+    for campaign in m.Campaign.objects.filter(query).distinct().order_by("-id")[:limit]:
+        same_title = campaign.title.strip().casefold() == title.strip().casefold()
+        out.append((campaign, "the same title" if same_title else "the same target"))
+    return out

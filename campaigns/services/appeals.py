@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from .. import models as m
 from ..appeals.draft import AppealDraft, draft_from_source
 from ..appeals.reading import AppealReadError, appeal_read, source_from_text
+from ..appeals.text import fold
 from ..documents.validation import DocumentError
+from ..selectors.campaigns import campaigns_like_draft
 from .documents import campaign_document_load
 
 __all__ = ["AppealReadError", "appeal_draft", "appeal_save"]
 
 
-def appeal_draft(*, text: str | None = None, data: bytes | None = None, filename: str = "") -> AppealDraft:
+def appeal_draft(
+    *,
+    text: str | None = None,
+    data: bytes | None = None,
+    filename: str = "",
+    organisations: Iterable[m.Organisation] | None = None,
+    check_existing: bool = False,
+) -> AppealDraft:
     """The draft campaign document of an appeal given as pasted text or as a file's bytes.
 
+    With the organiser's `organisations`, the appeal's issuer becomes the owner when it is one of them.
+    With `check_existing`, a campaign that already has the same title or target is named, with its link,
+    in the draft's notes (a dry run or a score reads no campaigns).
     Raises AppealReadError (one line for the organiser) for input that cannot be read.
     """
     if data is not None:
@@ -27,7 +41,35 @@ def appeal_draft(*, text: str | None = None, data: bytes | None = None, filename
         source = source_from_text(text)
     else:
         raise AppealReadError("paste an appeal's text or choose a file.")
-    return draft_from_source(source)
+    draft = draft_from_source(source)
+    document = draft.document
+    if organisations is not None:
+        owner = appeal_owner(document=document, organisations=organisations)
+        if owner is not None:
+            document["owner"] = owner.name
+            draft.owner = owner
+    document["similar_campaigns"] = []
+    if not check_existing:
+        return draft
+    similar = campaigns_like_draft(title=document["title"], target_names=[t["name"] for t in document["targets"]])
+    for campaign, why in similar:
+        url = reverse("campaigns:campaign", args=[campaign.slug])
+        document["similar_campaigns"].append({"slug": campaign.slug, "title": campaign.title, "url": url, "why": why})
+        note = f"{campaign.title} ({url}) already has {why}: is this the same campaign?"
+        draft.notes.append(note)
+        document["import_notes"].append(note)
+    return draft
+
+
+def appeal_owner(*, document: dict[str, Any], organisations: Iterable[m.Organisation]) -> m.Organisation | None:
+    """The organiser's organisation that issued the appeal (by name or short name), or None."""
+    issuers = [o for o in document.get("organisations") or [] if o.get("role") in ("issuer", "signatory")]
+    keys = {fold(v) for o in issuers for v in (o.get("name"), o.get("short_name")) if v}
+    for organisation in organisations:
+        names = {fold(organisation.name)} | ({fold(organisation.short_name)} if organisation.short_name else set())
+        if keys & names:
+            return organisation
+    return None
 
 
 def _free_slug(slug: str) -> str:

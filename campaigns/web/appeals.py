@@ -54,9 +54,9 @@ def appeal_import(request: HttpRequest) -> HttpResponse:
     upload = form.cleaned_data.get("file")
     try:
         if upload is not None:
-            draft = appeal_draft(data=upload.read(), filename=upload.name)
+            draft = appeal_draft(data=upload.read(), filename=upload.name, organisations=organisations, check_existing=True)
         else:
-            draft = appeal_draft(text=form.cleaned_data["text"])
+            draft = appeal_draft(text=form.cleaned_data["text"], organisations=organisations, check_existing=True)
     except AppealReadError as exc:
         form.add_error("file" if upload is not None else "text", str(exc))
         return render(request, TEMPLATES + "import.html", {"form": form}, status=400)
@@ -66,7 +66,7 @@ def appeal_import(request: HttpRequest) -> HttpResponse:
             "document": json.dumps(document, ensure_ascii=False, indent=2),
             "source": draft.document["text"],
             "filename": draft.source.filename if draft.source else "",
-            "owner": organisations.first(),
+            "owner": draft.owner or organisations.first(),
         },
         organisations=organisations,
     )

@@ -30,14 +30,14 @@ class Command(DocumentCommand):
                 raise CommandError(f"no organisation named {owner!r}")
         try:
             data = self._read(file)
-            draft = appeal_draft(data=data, filename="" if file == "-" else file)
+            draft = appeal_draft(data=data, filename="" if file == "-" else file, check_existing=not dry_run)
         except AppealReadError as exc:
             raise CommandError(f"{file}: {exc}") from exc
         if dry_run:
             self.stdout.write(json.dumps(draft.document, ensure_ascii=False, indent=2))
             return
         campaign = appeal_save(document=draft.document, owner=owner_organisation)
-        for note in draft.notes:
+        for note in draft.notes:  # a campaign with the same title or target is among them
             self.stderr.write(f"note: {note}")
         self.stdout.write(campaign.slug)
 

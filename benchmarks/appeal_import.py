@@ -1,0 +1,90 @@
+"""Benchmark: in-process extraction time of appeal import on a 3-page appeal (goal: median <= 100 ms).
+
+The appeal is the two seed appeals (an appeal with its contact blocks and a federation's letter)
+repeated to about three pages (~9,000 characters), read as pasted text. It times, in one run and
+side by side, the whole draft (`draft_from_source`), the party reading alone, and a baseline of one
+pass of the e-mail and number regexes over the same text, and prints medians and the ratio to the
+baseline. The first draft (which compiles the lexicon) is timed apart. It measures; it asserts nothing.
+
+    .venv/bin/python benchmarks/appeal_import.py [--runs 30] [--pages 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+
+import django
+
+django.setup()
+
+from campaigns.appeals.channels import EMAIL, NUMBER_LABELLED
+from campaigns.appeals.draft import draft_from_source
+from campaigns.appeals.organisations import find_organisations
+from campaigns.appeals.parties import find_parties
+from campaigns.appeals.reading import source_from_text
+from campaigns.appeals.text import paragraphs
+
+PAGE = 3000  # characters on a printed page of an appeal
+
+
+def appeal(pages: int) -> str:
+    names = ("000_5746010bd4fc8c14.txt", "004_8067bee6afad8926.txt")
+    seeds = [(ROOT / "seeds" / name).read_text(encoding="utf-8") for name in names]
+    text = "\n\n".join(seeds)
+    while len(text) < pages * PAGE:
+        text += "\n\n" + seeds[0]
+    return text[: pages * PAGE]
+
+
+def timed(function, runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--pages", type=int, default=3)
+    args = parser.parse_args()
+    text = appeal(args.pages)
+    start = time.perf_counter()
+    draft_from_source(source_from_text(text))
+    first = (time.perf_counter() - start) * 1000
+
+    def whole():
+        draft_from_source(source_from_text(text))
+
+    def parties():
+        registry = find_organisations(text, paragraphs(text))
+        find_parties(text, registry=registry, country="", issuer_name="")
+
+    def baseline():
+        list(EMAIL.finditer(text))
+        list(NUMBER_LABELLED.finditer(text))
+
+    rows = [("draft (whole extraction)", timed(whole, args.runs)), ("parties alone", timed(parties, args.runs))]
+    base = timed(baseline, args.runs)
+    base_median = statistics.median(base)
+    print(f"appeal: {len(text):,} characters (~{len(text) / PAGE:.1f} pages), {args.runs} runs; first draft {first:.1f} ms")
+    print(f"{'what':<28} {'median ms':>10} {'p90 ms':>8} {'x baseline':>11}")
+    for name, values in [*rows, ("baseline: e-mail+number scan", base)]:
+        median = statistics.median(values)
+        p90 = sorted(values)[int(len(values) * 0.9) - 1]
+        print(f"{name:<28} {median:>10.1f} {p90:>8.1f} {median / base_median:>11.1f}")
+
+
+if __name__ == "__main__":
+    main()
