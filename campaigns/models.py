@@ -629,3 +629,18 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key} → {self.status_code}"
+
+
+class RateCounter(models.Model):
+    """Hits in one fixed window, per bucket (an address or a campaign): the abuse limits on the embedded
+    default, where there is no Redis. One row per bucket and window, incremented by a conditional UPDATE."""
+
+    bucket = models.CharField(max_length=200)
+    window = models.BigIntegerField(help_text="The window's start, in seconds since the epoch.")
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bucket", "window"], name="rate_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket}@{self.window}: {self.hits}"

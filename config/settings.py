@@ -248,7 +248,14 @@ REST_FRAMEWORK = {
 INTAKE_MAX_CONCURRENT = env.int("INTAKE_MAX_CONCURRENT", default=4)
 INTAKE_RETRY_AFTER_SECONDS = env.int("INTAKE_RETRY_AFTER_SECONDS", default=2)
 # Supporters may record actions without an account; this bounds how often one address may (cache-backed).
-API_SUPPORTER_ACTIONS_RATE = env.str("API_SUPPORTER_ACTIONS_RATE", default="30/hour")
+API_SUPPORTER_ACTIONS_RATE = env.str("API_SUPPORTER_ACTIONS_RATE", default="10/hour")
+# Abuse limits shared by the forms and the API (Redis when REDIS_URL is set, else the database): actions
+# one address may record without an account (API_SUPPORTER_ACTIONS_RATE), and everyone on one campaign.
+ACTIONS_RATE_PER_CAMPAIGN = env.str("ACTIONS_RATE_PER_CAMPAIGN", default="600/minute")
+RATE_LIMIT_PREFIX = ""
+# The public forms: a bot fills them faster than this, or fills the hidden honeypot field.
+FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
+ACTION_TEXT_MAX_CHARS = env.int("ACTION_TEXT_MAX_CHARS", default=20_000)
 # How long a POST's Idempotency-Key is remembered (seconds); a retry within it records nothing twice.
 API_IDEMPOTENCY_KEY_TTL = env.int("API_IDEMPOTENCY_KEY_TTL", default=24 * 3600)
 

@@ -99,6 +99,18 @@ def superuser(db):
 
 
 @pytest.fixture(autouse=True)
+def abuse_limits(settings):
+    """Each test counts from zero (the Redis buckets outlive a test) and fills forms at machine speed;
+    the tests of the limits themselves set the rates and the fill time they try."""
+    import uuid
+
+    settings.RATE_LIMIT_PREFIX = f"test-{uuid.uuid4().hex}:"
+    settings.API_SUPPORTER_ACTIONS_RATE = "1000/minute"
+    settings.ACTIONS_RATE_PER_CAMPAIGN = "10000/minute"
+    settings.FORM_MIN_FILL_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def api_throttle_reset():
     """Anonymous API writes are rate-limited in the cache (Redis in CI, kept between tests): start each test afresh."""
     from django.core.cache import cache

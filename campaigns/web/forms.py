@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import cast
 
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +27,9 @@ NUDGE = (
     "Targets filter out identical messages: change a few words, add a sentence of your own "
     "(who you are, why this matters to you). Keep it polite."
 )
+
+
+STARTED_SALT = "campaigns.web.forms.started"
 
 
 def _country_field(label: str) -> forms.Field:
@@ -97,14 +103,28 @@ class SupporterForm(Form):
     )
     # A one-off id per rendered form: submitting it twice (a double click) counts once.
     submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # Bot defences: a field people never see (bots fill it), and when the form was shown, signed.
+    website = forms.CharField(label="Leave this empty", required=False, max_length=200)
+    started = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission", uuid.uuid4().hex)
+            self.initial["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
 
     def clean(self):
         data = super().clean() or {}
+        if data.get("website"):
+            raise forms.ValidationError("This looks automated, so it was not recorded.")
+        minimum = settings.FORM_MIN_FILL_SECONDS
+        if minimum:
+            try:
+                started = float(signing.loads(data.get("started") or "", salt=STARTED_SALT, max_age=2 * 86400))
+            except (signing.BadSignature, TypeError, ValueError):
+                raise forms.ValidationError("This form has expired: reload the page and send it again.") from None
+            if time.time() - started < minimum:
+                raise forms.ValidationError("That was very quick: check what you wrote, then send it again.")
         if data.get("consent_updates") and not data.get("email"):
             self.add_error("email", "Give an email address to receive updates, or untick the box.")
         return data

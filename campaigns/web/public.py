@@ -35,6 +35,7 @@ from ..selectors.campaigns import (
 from ..selectors.totals import campaign_totals, campaigns_totals
 from ..selectors.ways import way_for, ways_for
 from ..services.actions import ActionTaken, action_take
+from ..services.limits import action_limits_allow, client_address
 from ..services.supporters import consent_token_load, supporter_consent_confirm
 from ..share_image import share_image_png
 from .forms import CampaignFilterForm, RecordActionForm, TakeActionForm
@@ -161,6 +162,15 @@ def _supporter_fields(data: dict) -> dict:
     }
 
 
+def _over_limit(request: HttpRequest, campaign: m.Campaign) -> HttpResponse | None:
+    """429 when this address, or everyone on this campaign, has recorded as many actions as the limits allow."""
+    if request.user.is_authenticated or action_limits_allow(address=client_address(request.META), campaign_key=campaign.slug):
+        return None
+    response = render(request, "campaigns/too_many.html", {"campaign": campaign}, status=429)
+    response["Retry-After"] = "600"
+    return response
+
+
 def take_action_post(request: HttpRequest, campaign: m.Campaign, *, embed: bool = False) -> HttpResponse | TakeActionForm:
     """Handle the action form: send it (e-mail, fax), or the next step (print, call, own e-mail); else the bound form."""
     form = TakeActionForm(request.POST, campaign=campaign, targets=campaign_targets(campaign=campaign))
@@ -171,6 +181,8 @@ def take_action_post(request: HttpRequest, campaign: m.Campaign, *, embed: bool 
         form.add_error(None, _("Open the campaign page to do this."))
         return form
     if way.kind.sends:
+        if refused := _over_limit(request, campaign):
+            return refused
         try:
             taken = action_take(
                 campaign=campaign,
@@ -293,6 +305,8 @@ def action_done(request: HttpRequest, slug: str) -> HttpResponse:
         return _step_expired(request, campaign)  # never count a way whose address is unknown
     if reached:
         targets = list({t.pk: t for t, _channel in reached}.values())
+    if refused := _over_limit(request, campaign):
+        return refused
     try:
         taken = action_take(
             campaign=campaign,
@@ -342,6 +356,8 @@ def record_action(request: HttpRequest, slug: str) -> HttpResponse:
     form = RecordActionForm(request.POST or None, targets=targets)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if refused := _over_limit(request, campaign):
+            return refused
         try:
             taken = action_take(
                 campaign=campaign,
@@ -456,7 +472,7 @@ def embed(request: HttpRequest, slug: str) -> HttpResponse:
     form: TakeActionForm | None = None
     if request.method == "POST":
         result = take_action_post(request, campaign, embed=True)
-        if isinstance(result, HttpResponse) and result.status_code == 302:
+        if isinstance(result, HttpResponse) and result.status_code in (302, 429):
             return _frame_ancestors(result, campaign)
         form = result if isinstance(result, TakeActionForm) else None
     context = _campaign_context(request, campaign, form)
