@@ -17,7 +17,7 @@ from django.db.models import F
 
 from ..models import RateCounter
 
-PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # as Django REST framework reads them: by the first letter
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,10 @@ def rate_parse(text: str) -> Rate:
     """'30/hour' -> 30 per 3600 s; loud on a bad setting."""
     try:
         count, _, period = text.partition("/")
-        rate = Rate(int(count), PERIODS[period.strip().lower()])
+        period = period.strip().lower()
+        if period not in ("s", "m", "h", "d", "sec", "second", "min", "minute", "hour", "day"):
+            raise KeyError(period)
+        rate = Rate(int(count), PERIODS[period[0]])
     except (ValueError, KeyError):
         raise ImproperlyConfigured(f"{text!r} is not a rate: write e.g. 30/hour (per second, minute, hour or day).") from None
     if rate.limit < 0:
