@@ -156,7 +156,7 @@ def send_from_here(*, requests: int, slug: str, target_id: int) -> tuple[float, 
         response = client.post(
             f"/c/{slug}/act/",
             {
-                "path": "send",
+                "way": "email",
                 "targets": [target_id],
                 "channel": "email",
                 "subject": "Stop",
@@ -203,7 +203,8 @@ def main() -> None:
         sys.exit("set DATABASE_URL=postgres://... (a database of the benchmark's own) and REDIS_URL")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
     os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{args.port}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    # This process queues and posts forms (no collectstatic here: plain static storage); the worker runs config.settings.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     from benchmarks.intake import database_ensure
 
