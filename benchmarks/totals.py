@@ -81,11 +81,11 @@ def action_rows(campaign, channels, supporter_ids, n: int, rng: random.Random):
         day = today - dt.timedelta(days=int(rng.expovariate(1 / 20)) % 365)
         created = now - dt.timedelta(seconds=n - i)
         yield (campaign.pk, kind, supporter, channel.pk if channel else None, day, "", "", "", "", represents, False,
-               rng.choice(COUNTRIES), "recorded", created, "", "")  # fmt: skip
+               rng.choice(COUNTRIES), "recorded", created, "", "", False)  # fmt: skip
 
 
 COLUMNS = ("campaign_id", "kind", "supporter_id", "channel_id", "date", "reference", "salutation", "subject", "text",
-           "represents", "copies_sent", "country", "via", "created", "outcome", "source")  # fmt: skip
+           "represents", "copies_sent", "country", "via", "created", "outcome", "source", "text_public")  # fmt: skip
 
 
 def analyze(*models) -> None:
