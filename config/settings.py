@@ -69,6 +69,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on stderr: commands keep their one readable line
 AXES_IPWARE_PROXY_COUNT = env.int("API_NUM_PROXIES", default=0)
 
 ROOT_URLCONF = "config.urls"
