@@ -89,7 +89,7 @@ def test_message_size_is_bounded(client, foundry):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_requests_do_not_overshoot(organisation, settings):
+def test_concurrent_requests_do_not_overshoot(postgresql, organisation, settings):
     """10 threads x 6 posts against a limit of 30: exactly 30 recorded (the issue saw 36 of 30)."""
     call_command("load_seeds", stdout=io.StringIO())
     settings.API_SUPPORTER_ACTIONS_RATE = "30/hour"
@@ -130,6 +130,7 @@ def test_a_burst_of_ten_thousand_posts_from_ten_addresses(foundry, settings):
     today = dt.date.today().isoformat()
     codes: dict[int, int] = {}
     before = foundry.actions.count()
+    began = time.time()
     for i in range(5_000):
         address = addresses[i % 10]
         form = {"kind": "rally", "date": today, "started": started, "submission": str(i)}
@@ -139,6 +140,8 @@ def test_a_burst_of_ten_thousand_posts_from_ten_addresses(foundry, settings):
         ):
             codes[response.status_code] = codes.get(response.status_code, 0) + 1
     counted = foundry.actions.count() - before
-    assert counted <= 100, codes
+    # Fixed windows: a burst that runs across the top of an hour meets two of them.
+    windows = int(time.time()) // 3600 - int(began) // 3600 + 1
+    assert counted <= 100 * windows, codes
     assert not any(code >= 500 for code in codes), codes
-    assert codes.get(429, 0) >= 9_900, codes
+    assert codes.get(429, 0) >= 10_000 - 200 * windows, codes
