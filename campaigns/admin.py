@@ -1,7 +1,8 @@
 """The organisers' back office: a whole campaign on one page, actions, responses and deliveries.
 
 Every list and form is limited to the campaigns of the organiser's own organisations
-(campaigns.permissions); superusers see everything.
+(campaigns.permissions); superusers see everything. Statuses (a campaign's, a demand's outcome, a
+person's) and actions are written through their services, so history and news follow every change.
 """
 
 from __future__ import annotations
@@ -9,13 +10,18 @@ from __future__ import annotations
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 
 from . import models as m
+from .partial_dates import normalise_partial_date
 from .permissions import campaigns_managed_by, organisations_for_user, organisations_visible_to, supporters_managed_by
 from .selectors.delivery import delivery_status
+from .services.actions import action_errors, action_record
+from .services.campaigns import campaign_status_set, demand_outcome_set
 from .services.delivery import delivery_requeue
+from .services.people import person_status_set
 from .services.tallies import action_tallies_rebuild
 
 
@@ -79,17 +85,55 @@ class DemandInline(nested_admin.NestedTabularInline):
     fields = ["text", "status", "date", "evidence", "position"]
 
 
-class PersonStatusChangeInline(nested_admin.NestedTabularInline):
-    model = m.PersonStatusChange
+class ReadOnlyInlineMixin:
+    """A history: shown, never edited here (its service writes it)."""
+
     extra = 0
-    fields = ["status", "date", "text"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PersonStatusChangeInline(ReadOnlyInlineMixin, nested_admin.NestedTabularInline):
+    model = m.PersonStatusChange
+    fields = readonly_fields = ["status", "date", "text", "recorded"]
+
+
+class PersonForm(forms.ModelForm):
+    """A person's status is the last entry of their history: a new one is recorded through person_status_set."""
+
+    new_status = forms.ChoiceField(label="New status", choices=[("", "(unchanged)"), *m.PersonStatus.choices], required=False)
+    status_date = forms.CharField(label="since", max_length=10, required=False, help_text=m.PARTIAL_DATE_HELP)
+    status_text = forms.CharField(label="what happened", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = m.Person
+        fields = ["name", "age", "role", "details", "position"]
+
+    def clean_status_date(self) -> str:
+        try:
+            return normalise_partial_date(self.cleaned_data["status_date"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
 
 
 class PersonInline(nested_admin.NestedStackedInline):
     model = m.Person
+    form = PersonForm
     extra = 0
-    fields = [("name", "age"), "role", "status", "details", "position"]
+    fields = [("name", "age"), "role", ("status", "new_status"), ("status_date", "status_text"), "details", "position"]
+    readonly_fields = ["status"]
     inlines = [PersonStatusChangeInline]
+
+
+class CampaignStatusChangeInline(ReadOnlyInlineMixin, nested_admin.NestedTabularInline):
+    model = m.CampaignStatusChange
+    verbose_name_plural = "status history"
+    fields = readonly_fields = ["recorded", "previous", "status", "by"]
 
 
 class EventInline(nested_admin.NestedTabularInline):
@@ -132,6 +176,7 @@ class CampaignAdmin(nested_admin.NestedModelAdmin):
         EventInline,
         UpdateInline,
         SourceInline,
+        CampaignStatusChangeInline,
     ]
 
     def get_queryset(self, request):
@@ -148,6 +193,46 @@ class CampaignAdmin(nested_admin.NestedModelAdmin):
             kwargs["required"] = not request.user.is_superuser
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        # Saved with the status it had; campaign_status_set then makes the change, with its history and news.
+        status = obj.status
+        obj.status = form.initial.get("status", m.Campaign.Status.DRAFT) if change else m.Campaign.Status.DRAFT
+        super().save_model(request, obj, form, change)
+        campaign_status_set(campaign=obj, status=status, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is m.Demand:
+            return self._save_demands(request, form, formset, change)
+        if formset.model is m.Person:
+            return self._save_people(request, form, formset, change)
+        return super().save_formset(request, form, formset, change)
+
+    def _save_demands(self, request, form, formset, change):
+        """The text and position are saved here; an outcome changed goes through demand_outcome_set."""
+        outcomes = []
+        for demand_form in _kept_forms(formset):
+            data, initial = demand_form.cleaned_data, demand_form.initial
+            wanted = (data["status"], data["date"], data["evidence"])
+            before = (initial.get("status", m.Demand.Status.OPEN), initial.get("date", ""), initial.get("evidence", ""))
+            if wanted != before:
+                demand_form.instance.status, demand_form.instance.date, demand_form.instance.evidence = before
+                outcomes.append((demand_form.instance, wanted))
+        super().save_formset(request, form, formset, change)
+        for demand, (status, date, evidence) in outcomes:
+            demand_outcome_set(demand=demand, status=status, date=date, evidence=evidence)
+
+    def _save_people(self, request, form, formset, change):
+        """A new status (and a new person's first one) goes through person_status_set, into the history."""
+        changes = []
+        for person_form in _kept_forms(formset):
+            data = person_form.cleaned_data
+            status = data.get("new_status") or ("" if person_form.instance.pk else m.PersonStatus.THREATENED)
+            if status:
+                changes.append((person_form, status, data.get("status_date") or "", data.get("status_text") or ""))
+        super().save_formset(request, form, formset, change)
+        for person_form, status, date, text in changes:
+            person_status_set(person=person_form.instance, status=status, date=date, text=text)
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         mine = organisations_for_user(request.user)
@@ -156,10 +241,38 @@ class CampaignAdmin(nested_admin.NestedModelAdmin):
         return initial
 
 
+def _kept_forms(formset) -> list[forms.ModelForm]:
+    """The forms of a formset that will be saved: valid, changed (or existing), not deleted."""
+    return [
+        f
+        for f in formset.forms
+        if getattr(f, "cleaned_data", None) and not formset._should_delete_form(f) and (f.instance.pk or f.has_changed())
+    ]
+
+
 class SignatoryInline(admin.TabularInline):
     model = m.Signatory
     extra = 0
     fields = ["name", "title", "organisation", "position"]
+
+
+class ActionAdminForm(forms.ModelForm):
+    """Asks action_record's own checks (campaigns.services.actions.action_errors) before it records."""
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("campaign") and data.get("kind") and data.get("date"):
+            errors = action_errors(
+                campaign=data["campaign"],
+                kind=data["kind"],
+                targets=list(data.get("targets") or []),
+                channel=data.get("channel"),
+                date=data["date"],
+                represents=data.get("represents") or 0,
+            )
+            for field, message in errors.items():
+                self.add_error(field if field in self.fields else None, message)
+        return data
 
 
 @admin.register(m.Action)
@@ -187,15 +300,47 @@ class ActionAdmin(ScopedToCampaignAdmin):
         "text",
     ]
     inlines = [SignatoryInline]
+    form = ActionAdminForm
 
     @admin.display(description="by")
     def by(self, obj: m.Action) -> str:
         return str(obj.supporter) if obj.supporter else "—"
 
-    # Edits here bypass action_record, so the campaign's totals are recounted (rare, and exact).
+    def has_change_permission(self, request, obj=None) -> bool:
+        # An action is a fact recorded once (its totals counted with it): it can be viewed or deleted, not edited.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        pass  # recorded in save_related, through action_record, once the signatories are known
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        _recount(form.instance.campaign_id, form.initial.get("campaign") if change else None)
+        data = form.cleaned_data
+        signatories = [
+            {"name": f.cleaned_data["name"], "title": f.cleaned_data["title"], "organisation": f.cleaned_data["organisation"]}
+            for formset in formsets
+            for f in _kept_forms(formset)
+        ]
+        action = action_record(
+            campaign=data["campaign"],
+            kind=data["kind"],
+            date=data["date"],
+            targets=list(data["targets"]),
+            channel=data["channel"],
+            organisations=list(data["organisations"]),
+            supporter=None,  # read-only here: an organiser records an action for organisations, not as a supporter
+            reference=data["reference"],
+            represents=data["represents"],
+            copies_sent=data["copies_sent"],
+            country=str(data["country"] or ""),
+            salutation=data["salutation"],
+            subject=data["subject"],
+            text=data["text"],
+            signatories=signatories,
+            dedupe=False,
+        )
+        form.instance.pk, form.instance._state.adding = action.pk, False
+        for formset in formsets:  # what the admin's change message reads
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -268,6 +413,8 @@ class SupporterAdmin(admin.ModelAdmin):
     list_display = ["__str__", "organisation", "country", "consent_updates", "created"]
     list_filter = ["consent_updates", "country"]
     search_fields = ["name", "email", "organisation"]
+    # Consent is the supporter's to give (supporter_for_action) or withdraw (unsubscribe), not an organiser's.
+    readonly_fields = ["consent_updates", "consented_at"]
 
     def get_queryset(self, request):
         return supporters_managed_by(request.user)

@@ -151,6 +151,22 @@ class Campaign(models.Model):
         return self.deadline is not None and self.deadline < timezone.localdate()
 
 
+class CampaignStatusChange(models.Model):
+    """The campaign's status over time (published, won, lost ...): written by campaign_status_set only."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="status_history")
+    status = models.CharField(max_length=20, choices=Campaign.Status.choices)
+    previous = models.CharField(max_length=20, choices=Campaign.Status.choices, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    recorded = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.previous or 'new'} → {self.status}"
+
+
 class CampaignOrganisation(models.Model):
     class Role(models.TextChoices):
         ISSUER = "issuer"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -37,7 +39,10 @@ def campaigns_visible_to(user: AnyUser) -> QuerySet[Campaign]:
     return (published | campaigns_managed_by(user)).distinct()
 
 
-def can_manage(user: AnyUser, campaign: Campaign) -> bool:
+def can_manage(user: AnyUser, campaign: Campaign, *, managed_ids: Collection[int] | None = None) -> bool:
+    """Whether the user organises the campaign; `managed_ids` is a caller's cached campaigns_managed_by."""
+    if managed_ids is not None:
+        return campaign.pk in managed_ids
     return campaigns_managed_by(user).filter(pk=campaign.pk).exists()
 
 
@@ -94,3 +99,31 @@ def supporters_managed_by(user: AnyUser) -> QuerySet[Supporter]:
     if getattr(user, "is_superuser", False):
         return Supporter.objects.all()
     return Supporter.objects.filter(actions__campaign__in=campaigns_managed_by(user)).distinct()
+
+
+def can_create_campaigns(user: AnyUser) -> bool:
+    """Organisers of some organisation (a campaign needs an owner among them)."""
+    return organisations_for_user(user).exists()
+
+
+def organisation_changes_refused(user: AnyUser, items: list[dict]) -> dict[str, list[str]]:
+    """A document may name any organisation, but may change the details (short name, country, aliases)
+    only of the user's own: loading a document updates an existing organisation's details. By field."""
+    if getattr(user, "is_superuser", False):
+        return {}
+    mine = set(organisations_for_user(user).values_list("pk", flat=True))
+    existing = {o.name: o for o in Organisation.objects.filter(name__in=[item["name"] for item in items])}
+    errors: dict[str, list[str]] = {}
+    for index, item in enumerate(items):
+        organisation = existing.get(item["name"])
+        if organisation is None or organisation.pk in mine:
+            continue
+        current = {
+            "short_name": organisation.short_name,
+            "country": str(organisation.country),
+            "aliases": organisation.aliases,
+        }
+        for key, value in current.items():
+            if item.get(key) and item[key] != value:
+                errors[f"organisations[{index}].{key}"] = [f"Only {item['name']}'s own organisers may change its {key}."]
+    return errors

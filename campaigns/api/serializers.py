@@ -10,6 +10,7 @@ from rest_framework import serializers
 from .. import models as m
 from ..partial_dates import normalise_partial_date
 from ..permissions import action_refusals, action_text_public
+from ..rules import CONSENT_NEEDS_EMAIL, consent_is_possible
 
 MAX_INT = 2**31 - 1  # PostgreSQL's integer: the most `represents` can hold
 COUNTRY_CHOICES = list(countries)
@@ -133,8 +134,8 @@ class SupporterSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         attrs["country"] = attrs.get("country") or ""
-        if attrs["consent_updates"] and not attrs["email"]:
-            raise serializers.ValidationError({"consent_updates": ["Give an email address to receive updates."]})
+        if not consent_is_possible(consent_updates=attrs["consent_updates"], email=attrs["email"]):
+            raise serializers.ValidationError({"consent_updates": [CONSENT_NEEDS_EMAIL]})
         return attrs
 
 

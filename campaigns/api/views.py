@@ -17,7 +17,15 @@ from rest_framework.response import Response
 
 from .. import models as m
 from ..documents.validation import CampaignDoc, document_validate
-from ..permissions import campaigns_managed_by, campaigns_visible_to, organisations_for_user, organisations_visible_to
+from ..permissions import (
+    campaigns_managed_by,
+    campaigns_visible_to,
+    can_create_campaigns,
+    can_manage,
+    organisation_changes_refused,
+    organisations_for_user,
+    organisations_visible_to,
+)
 from ..selectors.documents import campaign_document, campaigns_for_documents
 from ..selectors.totals import campaign_totals
 from ..services.actions import action_record
@@ -56,7 +64,7 @@ class ScopedMixin:
         return context
 
     def require_organiser(self, campaign: m.Campaign) -> None:
-        if campaign.pk not in self.managed_campaign_ids:
+        if not can_manage(self.request.user, campaign, managed_ids=self.managed_campaign_ids):
             raise PermissionDenied("You do not organise this campaign.")
 
 
@@ -115,26 +123,7 @@ class CampaignViewSet(ScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSe
         return candidates[0]
 
     def _check_organisations(self, data: dict) -> None:
-        """A document may name any organisation, but may change the details (short name, country, aliases)
-        only of the user's own: loading a document updates an existing organisation's details."""
-        if self.request.user.is_superuser:
-            return
-        items = data.get("organisations") or []
-        mine = set(organisations_for_user(self.request.user).values_list("pk", flat=True))
-        existing = {o.name: o for o in m.Organisation.objects.filter(name__in=[item["name"] for item in items])}
-        errors = {}
-        for index, item in enumerate(items):
-            organisation = existing.get(item["name"])
-            if organisation is None or organisation.pk in mine:
-                continue
-            current = {
-                "short_name": organisation.short_name,
-                "country": str(organisation.country),
-                "aliases": organisation.aliases,
-            }
-            for key, value in current.items():
-                if item.get(key) and item[key] != value:
-                    errors[f"organisations[{index}].{key}"] = [f"Only {item['name']}'s own organisers may change its {key}."]
+        errors = organisation_changes_refused(self.request.user, data.get("organisations") or [])
         if errors:
             raise ValidationError(errors)
 
@@ -142,7 +131,7 @@ class CampaignViewSet(ScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSe
         return campaign_document(campaign=campaigns_for_documents().get(pk=campaign_pk), include_personal=True)
 
     def create(self, request):
-        if not organisations_for_user(request.user).exists():
+        if not can_create_campaigns(request.user):
             raise PermissionDenied("Only organisers of an organisation may create campaigns.")
         data = document_validate(request.data)
         if m.Campaign.objects.filter(slug=data["slug"]).exists():

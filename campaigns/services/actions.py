@@ -15,6 +15,7 @@ from django.utils import timezone
 from ..kinds import KIND_FOR_CHANNEL, SENDABLE_WAYS
 from ..letters import email_body, fax_cover
 from ..models import Action, Campaign, Channel, Delivery, Organisation, Signatory, Supporter, Target
+from ..rules import FUTURE_ACTION, date_is_future
 from ..selectors.campaigns import channels_known
 from .delivery import delivery_queue
 from .fax import fax_address, fax_enabled
@@ -48,6 +49,36 @@ def action_dedupe_key(
     else:
         return None
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def action_errors(
+    *,
+    campaign: Campaign,
+    kind: str,
+    targets: Sequence[Target] = (),
+    channel: Channel | None = None,
+    date: dt.date,
+    represents: int = 1,
+    outcome: str = "",
+) -> dict[str, str]:
+    """What makes an action impossible, by field: action_record refuses it, and forms ask before they call it."""
+    errors: dict[str, str] = {}
+    if kind not in Action.Kind.values:
+        errors["kind"] = f"{kind!r} is not a kind of action: use one of {', '.join(Action.Kind.values)}."
+    foreign = [t.name for t in targets if t.campaign_id != campaign.pk]
+    if foreign:
+        errors["targets"] = f"Not targets of this campaign: {', '.join(foreign)}."
+    if channel is not None and channel.target_id not in {t.pk for t in targets}:
+        errors["channel"] = "The channel must belong to one of the chosen targets."
+    if channel is not None and channel.masked:
+        errors["channel"] = "That address is not known yet, so nothing can have been sent to it."
+    if date_is_future(date):
+        errors["date"] = FUTURE_ACTION
+    if not isinstance(represents, int) or represents < 1:
+        errors["represents"] = "An action speaks for at least one person."
+    if outcome and (outcome not in Action.Outcome.values or kind != Action.Kind.CALL):
+        errors["outcome"] = "Only a phone call has an outcome: answered, voicemail, no_answer or refused."
+    return errors
 
 
 def action_record(
@@ -85,23 +116,10 @@ def action_record(
     one-off id, so resubmitting it counts once too. `dedupe=False` records every call.
     The campaign's totals (ActionTally) are counted in the same transaction.
     """
-    errors: dict[str, str] = {}
-    if kind not in Action.Kind.values:
-        errors["kind"] = f"{kind!r} is not a kind of action: use one of {', '.join(Action.Kind.values)}."
-    foreign = [t.name for t in targets if t.campaign_id != campaign.pk]
-    if foreign:
-        errors["targets"] = f"Not targets of this campaign: {', '.join(foreign)}."
-    if channel is not None and channel.target_id not in {t.pk for t in targets}:
-        errors["channel"] = "The channel must belong to one of the chosen targets."
-    if channel is not None and channel.masked:
-        errors["channel"] = "That address is not known yet, so nothing can have been sent to it."
     date = date or timezone.localdate()
-    if date > timezone.localdate() + dt.timedelta(days=1):
-        errors["date"] = "The date is in the future: record an action once it is done."
-    if not isinstance(represents, int) or represents < 1:
-        errors["represents"] = "An action speaks for at least one person."
-    if outcome and (outcome not in Action.Outcome.values or kind != Action.Kind.CALL):
-        errors["outcome"] = "Only a phone call has an outcome: answered, voicemail, no_answer or refused."
+    errors = action_errors(
+        campaign=campaign, kind=kind, targets=targets, channel=channel, date=date, represents=represents, outcome=outcome
+    )
     if errors:
         raise ValidationError(errors)
     dedupe_key = None

@@ -1,4 +1,4 @@
-"""Writes an organiser makes while running a campaign: updates, demand outcomes."""
+"""Writes an organiser makes while running a campaign: its status, updates, demand outcomes."""
 
 from __future__ import annotations
 
@@ -8,9 +8,28 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Campaign, Demand, Update
+from ..models import Campaign, CampaignStatusChange, Demand, Update
 from ..partial_dates import normalise_partial_date
-from .notifications import notifications_for_demand_outcome, notifications_for_update
+from .notifications import notifications_for_campaign_status, notifications_for_demand_outcome, notifications_for_update
+
+
+@transaction.atomic
+def campaign_status_set(*, campaign: Campaign, status: str, by=None) -> Campaign:
+    """Publish, win, lose or close a campaign: the one way its status changes.
+
+    The history keeps every change (who, when, from what); supporters who asked for news hear of an
+    outcome (won, partly won, lost, closed), queued in this transaction and sent once it commits.
+    """
+    if status not in Campaign.Status.values:
+        raise ValidationError({"status": f"{status!r} is not a status: use one of {', '.join(Campaign.Status.values)}."})
+    previous = Campaign.objects.select_for_update().values_list("status", flat=True).get(pk=campaign.pk)
+    campaign.status = status
+    if status == previous:
+        return campaign
+    Campaign.objects.filter(pk=campaign.pk).update(status=status, modified=timezone.now())
+    CampaignStatusChange.objects.create(campaign=campaign, status=status, previous=previous, by=by)
+    notifications_for_campaign_status(campaign=campaign, previous=previous)
+    return campaign
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from .. import models as m
 from ..documents.validation import DocumentError, document_validate
+from ..rules import consent_is_possible
+from .campaigns import campaign_status_set, demand_outcome_set
 from .tallies import action_tallies_rebuild
 
 
@@ -69,7 +71,7 @@ def _organisation(name: str, **details) -> m.Organisation:
 def _supporter(data: dict | None) -> m.Supporter | None:
     if not data:
         return None
-    consent = bool(data["consent_updates"] and data.get("email"))
+    consent = bool(data["consent_updates"]) and consent_is_possible(consent_updates=True, email=data.get("email") or "")
     return m.Supporter.objects.create(
         name=data.get("name") or "",
         email=data.get("email") or "",
@@ -255,7 +257,8 @@ def campaign_document_load(*, document: Any, owner: m.Organisation | None = None
         "title": data["title"],
         "summary": data.get("summary") or "",
         "text": data.get("text") or "",
-        "status": data["status"],
+        # The status changes through campaign_status_set below, so that its history and news follow.
+        "status": campaign.status if campaign else m.Campaign.Status.DRAFT,
         "issued": data.get("issued") or "",
         "deadline": data.get("deadline"),
         "country": location.get("country") or "",
@@ -267,6 +270,7 @@ def campaign_document_load(*, document: Any, owner: m.Organisation | None = None
     if owner is not None:
         fields["owner"] = owner
     campaign = _save(campaign, m.Campaign, fields)
+    campaign_status_set(campaign=campaign, status=data["status"])
 
     _sync(
         campaign.campaign_organisations.select_related("organisation"),
@@ -294,23 +298,21 @@ def campaign_document_load(*, document: Any, owner: m.Organisation | None = None
     )
     _sync_targets(campaign, m.Target.Role.TARGET, data["targets"])
     _sync_targets(campaign, m.Target.Role.COPY_TO, data["copy_to"])
+
+    def write_demand(row, d, pos):
+        # The outcome changes through demand_outcome_set, so that supporters hear of it.
+        demand = _save(row, m.Demand, {"text": d["text"], "position": pos}, campaign=campaign)
+        outcome = (d["status"], d.get("date") or "", d.get("evidence") or "")
+        if (demand.status, demand.date, demand.evidence) != outcome:
+            demand_outcome_set(demand=demand, status=outcome[0], date=outcome[1], evidence=outcome[2])
+        return demand
+
     _sync(
         campaign.demands.all(),
         data["demands"],
         key_of_row=lambda d: (d.text,),
         key_of_item=lambda d: (d["text"],),
-        write=lambda row, d, pos: _save(
-            row,
-            m.Demand,
-            {
-                "text": d["text"],
-                "status": d["status"],
-                "date": d.get("date") or "",
-                "evidence": d.get("evidence") or "",
-                "position": pos,
-            },
-            campaign=campaign,
-        ),
+        write=write_demand,
     )
     _sync_people(campaign, data["people"])
     _sync(

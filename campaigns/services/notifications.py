@@ -98,6 +98,29 @@ def notifications_for_person_status(*, change: PersonStatusChange) -> int:
     )
 
 
+CAMPAIGN_OUTCOMES = {
+    Campaign.Status.WON: "The campaign is won",
+    Campaign.Status.PARTLY_WON: "The campaign is partly won",
+    Campaign.Status.LOST: "The campaign is lost",
+    Campaign.Status.CLOSED: "The campaign is closed",
+}
+
+
+def notifications_for_campaign_status(*, campaign: Campaign, previous: str) -> int:
+    """An outcome is news; publishing is not (a draft has no supporters yet), nor going back to active."""
+    headline = CAMPAIGN_OUTCOMES.get(Campaign.Status(campaign.status))
+    if headline is None:
+        return 0
+    return _news_queue(
+        campaign=campaign,
+        key=f"notify:campaign:{campaign.pk}:{campaign.status}",
+        purpose="notification",
+        subject=f"{campaign.title}: {campaign.get_status_display()}",
+        headline=f"{headline}.",
+        text="",
+    )
+
+
 def notifications_for_demand_outcome(*, demand: Demand) -> int:
     status = demand.get_status_display().lower()
     return _news_queue(

@@ -12,12 +12,13 @@ ORGANISERS_GROUP = "organisers"
 # What an organiser may do in the admin; the admin further limits it to their organisations' campaigns.
 ORGANISER_PERMISSIONS = {
     "campaign": ("add", "change", "view"),
+    "campaignstatuschange": ("view",),  # histories are written by their services, never edited
     "campaignorganisation": ("add", "change", "delete", "view"),
     "target": ("add", "change", "delete", "view"),
     "channel": ("add", "change", "delete", "view"),
     "demand": ("add", "change", "delete", "view"),
     "person": ("add", "change", "delete", "view"),
-    "personstatuschange": ("add", "change", "delete", "view"),
+    "personstatuschange": ("view",),
     "event": ("add", "change", "delete", "view"),
     "update": ("add", "change", "delete", "view"),
     "source": ("add", "change", "delete", "view"),

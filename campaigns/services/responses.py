@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Action, Campaign, Response, Target
+from ..rules import FUTURE_RESPONSE, date_is_future
 
 
 @transaction.atomic
@@ -32,8 +33,8 @@ def response_record(
     if not summary.strip():
         errors["summary"] = "Say what the target answered (or that it did not)."
     date = date or timezone.localdate()
-    if date > timezone.localdate() + dt.timedelta(days=1):
-        errors["date"] = "The date is in the future."
+    if date_is_future(date):
+        errors["date"] = FUTURE_RESPONSE
     if action is not None and action.campaign_id != campaign.pk:
         errors["action"] = "That action belongs to another campaign."
     if errors:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..models import Campaign, Supporter
+from ..rules import CONSENT_NEEDS_EMAIL, consent_is_possible
 from .delivery import delivery_queue
 
 CONSENT_SALT = "campaigns.supporters.consent"
@@ -62,8 +63,8 @@ def supporter_details_clean(
 ) -> SupporterDetails | None:
     """The details as given, normalised; None when they told us nothing. Consent needs an address."""
     details = SupporterDetails(name, email, organisation, country or "", consent_updates).normalised()
-    if details.consent_updates and not details.email:
-        raise ValidationError({"email": "Give an email address to receive updates, or untick the box."})
+    if not consent_is_possible(consent_updates=details.consent_updates, email=details.email):
+        raise ValidationError({"email": CONSENT_NEEDS_EMAIL})
     return None if details.empty else details
 
 

@@ -17,6 +17,7 @@ from django_countries.fields import CountryField
 
 from .. import models as m
 from ..partial_dates import normalise_partial_date
+from ..rules import CONSENT_NEEDS_EMAIL, FUTURE_ACTION, FUTURE_RESPONSE, consent_is_possible, date_is_future
 from ..selectors.campaigns import channels_known
 from ..selectors.ways import WAYS, Way, names_list, way_for
 
@@ -125,8 +126,8 @@ class SupporterForm(Form):
                 raise forms.ValidationError("This form has expired: reload the page and send it again.") from None
             if time.time() - started < minimum:
                 raise forms.ValidationError("That was very quick: check what you wrote, then send it again.")
-        if data.get("consent_updates") and not data.get("email"):
-            self.add_error("email", "Give an email address to receive updates, or untick the box.")
+        if not consent_is_possible(consent_updates=bool(data.get("consent_updates")), email=data.get("email") or ""):
+            self.add_error("email", CONSENT_NEEDS_EMAIL)
         return data
 
 
@@ -201,11 +202,11 @@ class RecordActionForm(SupporterForm):
         _set_queryset(self, "targets", targets)
 
     def clean_date(self):
-        return _not_future(self.cleaned_data["date"], "That day has not come yet: record an action once it is done.")
+        return _not_future(self.cleaned_data["date"], FUTURE_ACTION)
 
 
 def _not_future(date, message: str):
-    if date > timezone.localdate():
+    if date_is_future(date):
         raise forms.ValidationError(message)
     return date
 
@@ -241,7 +242,7 @@ class ResponseForm(Form):
         _set_queryset(self, "target", m.Target.objects.filter(campaign=campaign, role=m.Target.Role.TARGET))
 
     def clean_date(self):
-        return _not_future(self.cleaned_data["date"], "That day has not come yet.")
+        return _not_future(self.cleaned_data["date"], FUTURE_RESPONSE)
 
 
 class DemandOutcomeForm(Form):
