@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -106,7 +107,7 @@ def can_create_campaigns(user: AnyUser) -> bool:
     return organisations_for_user(user).exists()
 
 
-def organisation_changes_refused(user: AnyUser, items: list[dict]) -> dict[str, list[str]]:
+def organisation_changes_refused(user: AnyUser, items: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
     """A document may name any organisation, but may change the details (short name, country, aliases)
     only of the user's own: loading a document updates an existing organisation's details. By field."""
     if getattr(user, "is_superuser", False):

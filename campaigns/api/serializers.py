@@ -56,6 +56,7 @@ class DocChannel(serializers.Serializer):
     e164 = serializers.CharField(allow_null=True, help_text="Phone and fax numbers, normalised.")
     masked = serializers.BooleanField(help_text="Known to exist, but its value was lost: never invent one.")
     label = serializers.CharField()
+    note = serializers.CharField(required=False, help_text="In appeal import's drafts: why a number has no E.164 yet.")
 
 
 class DocTarget(serializers.Serializer):
@@ -154,6 +155,9 @@ class DocAction(serializers.Serializer):
     copies_sent = serializers.BooleanField()
     country = serializers.CharField(allow_null=True)
     signatories = SignatorySerializer(many=True)
+    text_public = serializers.BooleanField(
+        required=False, help_text="The supporter chose to publish their words; only for the campaign's organisers."
+    )
     supporter = SupporterSerializer(required=False, help_text="Only for the campaign's organisers.")
 
 

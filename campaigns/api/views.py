@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import models as m
+from ..documents.shape import CampaignDocument, CampaignInput
 from ..documents.validation import CampaignDoc, document_validate
 from ..permissions import (
     campaigns_managed_by,
@@ -122,12 +123,12 @@ class CampaignViewSet(ScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSe
             raise ValidationError({"owner": ["Name the organisation (one of yours) that runs this campaign."]})
         return candidates[0]
 
-    def _check_organisations(self, data: dict) -> None:
+    def _check_organisations(self, data: CampaignInput) -> None:
         errors = organisation_changes_refused(self.request.user, data.get("organisations") or [])
         if errors:
             raise ValidationError(errors)
 
-    def _document(self, campaign_pk: int) -> dict:
+    def _document(self, campaign_pk: int) -> CampaignDocument:
         return campaign_document(campaign=campaigns_for_documents().get(pk=campaign_pk), include_personal=True)
 
     def create(self, request):

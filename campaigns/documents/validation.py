@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_countries import countries
@@ -11,6 +11,7 @@ from rest_framework import serializers
 from .. import models as m
 from ..channels import channel_normalise
 from ..partial_dates import normalise_partial_date
+from .shape import CampaignInput
 
 
 class DocumentError(Exception):
@@ -216,6 +217,7 @@ class ActionDoc(serializers.Serializer):
     copies_sent = serializers.BooleanField(required=False, default=False)
     country = CountryDocField()
     signatories = _list(SignatoryDoc())
+    text_public = serializers.BooleanField(required=False, default=False)
 
 
 class ResponseDoc(serializers.Serializer):
@@ -291,7 +293,7 @@ class CampaignDoc(serializers.Serializer):
         return attrs
 
 
-def document_validate(document: Any, *, path: str = "") -> dict:
+def document_validate(document: Any, *, path: str = "") -> CampaignInput:
     """Validated, normalised data for one campaign document, or DocumentError naming the first bad field."""
     if not isinstance(document, dict):
         raise DocumentError(path, "a campaign document must be a JSON object.")
@@ -299,4 +301,5 @@ def document_validate(document: Any, *, path: str = "") -> dict:
     if not serializer.is_valid():
         where, message = first_error(serializer.errors)
         raise DocumentError(f"{path}.{where}" if path and where else (path or where), message)
-    return serializer.validated_data
+    # The serializers above are checked against the shape's TypedDicts (tests/documents/test_shape.py).
+    return cast(CampaignInput, serializer.validated_data)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch, QuerySet
 
 from .. import models as m
+from ..documents.shape import ActionDoc, CampaignDocument, ChannelDoc, TargetDoc
 from ..permissions import action_text_public
 
 
@@ -41,7 +40,7 @@ def campaigns_for_documents(*, slugs: list[str] | None = None, actions: bool = T
     return queryset.order_by("slug")
 
 
-def _target(target: m.Target) -> dict:
+def _target(target: m.Target) -> TargetDoc:
     return {
         "name": target.name,
         "kind": target.kind,
@@ -49,20 +48,15 @@ def _target(target: m.Target) -> dict:
         "salutation": target.salutation or None,
         "country": str(target.country) or None,
         "note": target.note,
-        "channels": [
-            {
-                "kind": c.kind,
-                "value": None if c.masked else c.value,
-                "e164": c.e164 or None,
-                "masked": c.masked,
-                "label": c.label,
-            }
-            for c in target.channels.all()
-        ],
+        "channels": [_channel(c) for c in target.channels.all()],
     }
 
 
-def _action(action: m.Action, *, include_personal: bool) -> dict[str, Any]:
+def _channel(c: m.Channel) -> ChannelDoc:
+    return {"kind": c.kind, "value": None if c.masked else c.value, "e164": c.e164 or None, "masked": c.masked, "label": c.label}
+
+
+def _action(action: m.Action, *, include_personal: bool) -> ActionDoc[str]:
     organisations = list(action.organisations.all())
     supporter = action.supporter
     if organisations:
@@ -71,7 +65,7 @@ def _action(action: m.Action, *, include_personal: bool) -> dict[str, Any]:
         by = supporter.name or supporter.organisation or "anonymous"
     else:
         by = "a supporter" if supporter else ""
-    document: dict[str, Any] = {
+    document: ActionDoc[str] = {
         "kind": action.kind,
         "by": by,
         "organisations": [o.name for o in organisations],
@@ -100,7 +94,7 @@ def _action(action: m.Action, *, include_personal: bool) -> dict[str, Any]:
     return document
 
 
-def campaign_document(*, campaign: m.Campaign, include_personal: bool = False, include_actions: bool = True) -> dict:
+def campaign_document(*, campaign: m.Campaign, include_personal: bool = False, include_actions: bool = True) -> CampaignDocument:
     """The campaign document. Supporters' personal data only when `include_personal` (organisers' export).
 
     Without `include_actions` its `actions` is None (and the campaign needs none prefetched).

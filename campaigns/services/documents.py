@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from .. import models as m
+from ..documents.shape import ActionDoc, CampaignInput, DemandDoc, PersonDoc, ResponseDoc, SupporterDoc, TargetDoc
 from ..documents.validation import DocumentError, document_validate
 from ..rules import consent_is_possible
 from .campaigns import campaign_status_set, demand_outcome_set
 from .tallies import action_tallies_rebuild
 
+Item = TypeVar("Item", bound=Mapping[str, object])
+
 
 def _sync(
     existing: Iterable[models.Model],
-    items: list[dict],
+    items: Sequence[Item],
     *,
     key_of_row: Callable[[Any], tuple],
-    key_of_item: Callable[[dict], tuple],
-    write: Callable[[Any, dict, int], models.Model],
+    key_of_item: Callable[[Item], tuple],
+    write: Callable[[Any, Item, int], models.Model],
     delete_missing: bool = True,
 ) -> None:
     """Match rows to document items by natural key (numbered when repeated), update or create, drop the rest."""
@@ -68,7 +72,7 @@ def _organisation(name: str, **details) -> m.Organisation:
     return organisation
 
 
-def _supporter(data: dict | None) -> m.Supporter | None:
+def _supporter(data: SupporterDoc | None) -> m.Supporter | None:
     if not data:
         return None
     consent = bool(data["consent_updates"]) and consent_is_possible(consent_updates=True, email=data.get("email") or "")
@@ -82,8 +86,8 @@ def _supporter(data: dict | None) -> m.Supporter | None:
     )
 
 
-def _sync_targets(campaign: m.Campaign, role: str, items: list[dict]) -> None:
-    def write(row, item, position):
+def _sync_targets(campaign: m.Campaign, role: str, items: list[TargetDoc]) -> None:
+    def write(row: m.Target | None, item: TargetDoc, position: int) -> m.Target:
         target = _save(
             row,
             m.Target,
@@ -129,8 +133,8 @@ def _sync_targets(campaign: m.Campaign, role: str, items: list[dict]) -> None:
     )
 
 
-def _sync_people(campaign: m.Campaign, items: list[dict]) -> None:
-    def write(row, item, position):
+def _sync_people(campaign: m.Campaign, items: list[PersonDoc]) -> None:
+    def write(row: m.Person | None, item: PersonDoc, position: int) -> m.Person:
         person = _save(
             row,
             m.Person,
@@ -161,16 +165,16 @@ def _sync_people(campaign: m.Campaign, items: list[dict]) -> None:
     _sync(campaign.people.all(), items, key_of_row=lambda p: (p.name,), key_of_item=lambda p: (p["name"],), write=write)
 
 
-def _upsert_actions(campaign: m.Campaign, items: list[dict]) -> None:
+def _upsert_actions(campaign: m.Campaign, items: list[ActionDoc[dt.date]]) -> None:
     """Add or update the document's actions; actions are records of what people did, never deleted by a load."""
     targets = {t.name: t for t in campaign.targets.all()}
 
-    def write(row, item, position):
+    def write(row: m.Action | None, item: ActionDoc[dt.date], position: int) -> m.Action:
         supporter = row.supporter if row is not None else _supporter(item.get("supporter"))
-        channel = None
-        if item.get("channel"):
+        channel, wanted = None, item.get("channel")
+        if wanted:
             channel = m.Channel.objects.filter(
-                target__campaign=campaign, kind=item["channel"]["kind"], value=item["channel"].get("value") or ""
+                target__campaign=campaign, kind=wanted["kind"], value=wanted.get("value") or ""
             ).first()
         fields = {
             "kind": item["kind"],
@@ -214,7 +218,7 @@ def _upsert_actions(campaign: m.Campaign, items: list[dict]) -> None:
     )
 
 
-def _upsert_responses(campaign: m.Campaign, items: list[dict]) -> None:
+def _upsert_responses(campaign: m.Campaign, items: list[ResponseDoc[dt.date]]) -> None:
     targets = {t.name: t for t in campaign.targets.all()}
     _sync(
         campaign.responses.select_related("target"),
@@ -246,13 +250,13 @@ def campaign_document_load(*, document: Any, owner: m.Organisation | None = None
     items missing from it are removed. Actions and responses are only added or updated.
     Raises DocumentError naming the first bad field; nothing is written then.
     """
-    data = document_validate(document, path=path)
+    data: CampaignInput = document_validate(document, path=path)
     location = data.get("location") or {}
     message = data.get("message") or {}
-    if data.get("owner"):
-        owner = _organisation(data["owner"])
+    if owner_name := data.get("owner"):
+        owner = _organisation(owner_name)
     campaign = m.Campaign.objects.filter(slug=data["slug"]).first()
-    fields = {
+    fields: dict[str, Any] = {
         "slug": data["slug"],
         "title": data["title"],
         "summary": data.get("summary") or "",
@@ -299,7 +303,7 @@ def campaign_document_load(*, document: Any, owner: m.Organisation | None = None
     _sync_targets(campaign, m.Target.Role.TARGET, data["targets"])
     _sync_targets(campaign, m.Target.Role.COPY_TO, data["copy_to"])
 
-    def write_demand(row, d, pos):
+    def write_demand(row: m.Demand | None, d: DemandDoc, pos: int) -> m.Demand:
         # The outcome changes through demand_outcome_set, so that supporters hear of it.
         demand = _save(row, m.Demand, {"text": d["text"], "position": pos}, campaign=campaign)
         outcome = (d["status"], d.get("date") or "", d.get("evidence") or "")
@@ -342,7 +346,7 @@ def campaign_document_load(*, document: Any, owner: m.Organisation | None = None
             row, m.Source, {"title": s["title"], "file": s.get("file") or "", "url": s.get("url") or ""}, campaign=campaign
         ),
     )
-    _upsert_actions(campaign, data["actions"])
+    _upsert_actions(campaign, data["actions"] or [])
     _upsert_responses(campaign, data["responses"])
     if data["actions"]:
         action_tallies_rebuild(campaign=campaign)  # the document's actions count in the totals too
