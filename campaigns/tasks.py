@@ -8,11 +8,11 @@ its worker dies; the time limits are in settings too.
 from celery import shared_task
 
 from .services.api import idempotency_keys_prune
-from .services.delivery import delivery_send, delivery_sweep
+from .services.delivery import SEND_DELIVERY_TASK, delivery_send, delivery_sweep
 from .services.notifications import deadline_reminders_queue, digests_queue, escalations_queue
 
 
-@shared_task(name="campaigns.send_delivery")
+@shared_task(name=SEND_DELIVERY_TASK)
 def send_delivery(delivery_id: int) -> str:
     return delivery_send(delivery_id=delivery_id)
 

@@ -37,6 +37,7 @@ from contextlib import suppress
 from email.utils import parseaddr
 from functools import partial
 
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,6 +53,7 @@ from ..models import Action, Campaign, Channel, Delivery, DeliverySlot
 from .fax import fax_connection, fax_enabled, fax_letter_pdf
 
 logger = logging.getLogger(__name__)
+SEND_DELIVERY_TASK = "campaigns.send_delivery"  # campaigns.tasks.send_delivery, published by name
 
 
 def _address(value: str) -> str:
@@ -179,8 +181,8 @@ def delivery_publish(*, delivery_id: int, not_before: dt.datetime | None = None)
     Countdowns are capped (DELIVERY_MAX_COUNTDOWN_SECONDS, well below the broker's visibility
     timeout); a task woken before its row is due publishes itself again.
     """
-    from ..tasks import send_delivery
-
+    # By name from the app's registry, not by importing campaigns.tasks (which imports this module).
+    send_delivery = current_app.tasks[SEND_DELIVERY_TASK]
     delay = max(0.0, (not_before - timezone.now()).total_seconds()) if not_before else 0.0
     if send_delivery.app.conf.task_always_eager:
         # In-process (embedded default, tests): nothing can wait, so mail not yet due is left
