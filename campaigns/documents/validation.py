@@ -47,7 +47,7 @@ def first_error(detail: Any, path: str = "") -> tuple[str, str]:
 class OptionalTextField(serializers.CharField):
     """A text field that may be missing, null or blank (the document's optional values)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_null", True)
         kwargs.setdefault("allow_blank", True)
@@ -55,7 +55,7 @@ class OptionalTextField(serializers.CharField):
 
 
 class PartialDateDocField(OptionalTextField):
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> str:
         text = super().to_internal_value(str(data) if isinstance(data, int) else data)
         try:
             return normalise_partial_date(text)
@@ -64,14 +64,14 @@ class PartialDateDocField(OptionalTextField):
 
 
 class CountryDocField(OptionalTextField):
-    def to_internal_value(self, data):
-        code = super().to_internal_value(data).strip().upper()
+    def to_internal_value(self, data: Any) -> str:
+        code = str(super().to_internal_value(data)).strip().upper()
         if code and code not in countries:
             raise serializers.ValidationError(f"{data!r} is not an ISO 3166 country code (e.g. KZ, GB).")
         return code
 
 
-def _text(**kwargs) -> serializers.CharField:
+def _text(**kwargs: Any) -> serializers.CharField:
     kwargs.setdefault("required", False)
     kwargs.setdefault("allow_blank", True)
     kwargs.setdefault("allow_null", True)
@@ -91,7 +91,7 @@ class ChannelDoc(serializers.Serializer):
     label = _text(max_length=100)
     note = _text()  # appeal import: why a number has no E.164 ("no country code, and the country is not known")
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         region = self.context.get("default_region")
         try:
             value, e164 = channel_normalise(
@@ -123,9 +123,9 @@ class TargetDoc(serializers.Serializer):
     note = _text()
     channels = serializers.ListField(child=serializers.DictField(), required=False, default=list)
 
-    def validate(self, attrs):
-        channels: list[dict] = []
-        errors: list[dict] = []
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        channels: list[dict[str, Any]] = []
+        errors: list[dict[str, Any]] = []
         for raw in attrs["channels"]:
             doc = ChannelDoc(data=raw, context={"default_region": attrs.get("country") or None})
             if doc.is_valid():
@@ -268,7 +268,7 @@ class CampaignDoc(serializers.Serializer):
     responses = _list(ResponseDoc())
     sources = _list(SourceDoc())
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         for role in ("targets", "copy_to"):
             names = [t["name"] for t in attrs[role]]
             for index, name in enumerate(names):

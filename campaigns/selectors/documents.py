@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
 from .. import models as m
@@ -15,7 +17,7 @@ def campaigns_for_documents(*, slugs: list[str] | None = None, actions: bool = T
     `actions=False` leaves the actions out (for `campaign_document(..., include_actions=False)`): a viral
     campaign has millions, and views that only count them read the tallies instead.
     """
-    prefetches: list = [
+    prefetches: list[str | Prefetch[Any]] = [
         Prefetch("campaign_organisations", queryset=m.CampaignOrganisation.objects.select_related("organisation")),
         Prefetch("targets", queryset=m.Target.objects.prefetch_related("channels")),
         "demands",

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Count, Min, Q, QuerySet, Sum
 
 from ..models import Action, Campaign, Delivery, Response, Supporter, Target
@@ -23,7 +24,7 @@ def supporters_to_notify(*, campaign: Campaign) -> list[Supporter]:
     return list(chosen.values())
 
 
-def organisers_of(*, campaign: Campaign) -> QuerySet:
+def organisers_of(*, campaign: Campaign) -> QuerySet[User]:
     """Active members of the campaign's owning organisation who have an email address."""
     if campaign.owner_id is None:
         return get_user_model().objects.none()
@@ -36,7 +37,7 @@ def organisers_of(*, campaign: Campaign) -> QuerySet:
     )
 
 
-def organisers_with_email() -> QuerySet:
+def organisers_with_email() -> QuerySet[User]:
     return get_user_model().objects.filter(memberships__isnull=False, is_active=True).exclude(email="").distinct().order_by("pk")
 
 
@@ -65,7 +66,7 @@ class CampaignDay:
         return bool(self.actions or self.responses or self.failed)
 
 
-def organiser_digest(*, user, since: dt.datetime) -> list[CampaignDay]:
+def organiser_digest(*, user: User, since: dt.datetime) -> list[CampaignDay]:
     """What happened since `since` on each published campaign the user organises (four queries)."""
     campaigns = {c.pk: CampaignDay(c) for c in campaigns_managed_by(user).exclude(status=Campaign.Status.DRAFT).order_by("title")}
     actions = Action.objects.filter(campaign_id__in=campaigns, created__gte=since)

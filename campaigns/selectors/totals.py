@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Sum
 
@@ -15,7 +16,7 @@ def _by_count(counts: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def campaign_totals(*, campaign: Campaign) -> dict:
+def campaign_totals(*, campaign: Campaign) -> dict[str, Any]:
     """Actions and people, by kind, target (name), channel kind, country (code) and day (ISO date); two queries.
 
     by_* map a key to its number of actions, largest first (by_day: oldest day first). `countries` is
@@ -51,7 +52,7 @@ def campaign_totals(*, campaign: Campaign) -> dict:
     }
 
 
-def campaigns_totals(*, campaigns: Iterable[Campaign]) -> dict[int, dict]:
+def campaigns_totals(*, campaigns: Iterable[Campaign]) -> dict[int, dict[str, Any]]:
     """For a list page: each campaign's actions, people and countries reached, in one query."""
     ids = [c.pk for c in campaigns]
     totals = {pk: {"actions": 0, "people": 0, "countries": 0} for pk in ids}

@@ -99,7 +99,7 @@ def action_record(
     represents: int = 1,
     copies_sent: bool = False,
     country: str = "",
-    signatories: Sequence[dict] = (),
+    signatories: Sequence[dict[str, str]] = (),
     via: str = Action.Via.RECORDED,
     dedupe: bool = True,
     submission: str = "",
@@ -180,10 +180,12 @@ def action_record(
     return action
 
 
-def _links_known(action: Action, *, targets: Sequence[Target], organisations: Sequence[Organisation], signatories) -> None:
+def _links_known(
+    action: Action, *, targets: Sequence[Target], organisations: Sequence[Organisation], signatories: Sequence[Signatory]
+) -> None:
     """Give the new action its links as if prefetched, so whoever answers with it reads nothing back."""
     cache: dict[str, Any] = {}
-    for name, model, objs in (  # type: ignore[var-annotated]
+    for name, model, objs in (
         ("targets", Target, list({t.pk: t for t in targets}.values())),
         ("organisations", Organisation, list({o.pk: o for o in organisations}.values())),
         ("signatories", Signatory, list(signatories)),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -76,7 +77,7 @@ def idempotency_keys_prune(*, before: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def api_token_create(*, user, reset: bool = False) -> Token:
+def api_token_create(*, user: User, reset: bool = False) -> Token:
     """The user's API token, created if missing; `reset` replaces it (the old key stops working)."""
     if reset:
         Token.objects.filter(user=user).delete()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +16,7 @@ from .notifications import notifications_for_campaign_status, notifications_for_
 
 
 @transaction.atomic
-def campaign_status_set(*, campaign: Campaign, status: str, by=None) -> Campaign:
+def campaign_status_set(*, campaign: Campaign, status: str, by: User | None = None) -> Campaign:
     """Publish, win, lose or close a campaign: the one way its status changes.
 
     The history keeps every change (who, when, from what); supporters who asked for news hear of an
@@ -33,12 +35,23 @@ def campaign_status_set(*, campaign: Campaign, status: str, by=None) -> Campaign
 
 
 @transaction.atomic
-def update_post(*, campaign: Campaign, title: str, text: str = "", date: dt.date | None = None, author=None) -> Update:
+def update_post(
+    *,
+    campaign: Campaign,
+    title: str,
+    text: str = "",
+    date: dt.date | None = None,
+    author: AbstractBaseUser | AnonymousUser | None = None,
+) -> Update:
     """Post news on a campaign (an arrest, a release, a win)."""
     if not title.strip():
         raise ValidationError({"title": "Give the update a title."})
     update = Update.objects.create(
-        campaign=campaign, title=title.strip(), text=text.strip(), date=date or timezone.localdate(), author=author
+        campaign=campaign,
+        title=title.strip(),
+        text=text.strip(),
+        date=date or timezone.localdate(),
+        author=author if isinstance(author, User) else None,
     )
     # Supporters who asked for news get it; queued in this transaction, sent once it commits.
     notifications_for_update(update=update)

@@ -104,7 +104,8 @@ def _slot_take(*, recipient: str, earliest: dt.datetime) -> dt.datetime:
                 "+ make_interval(secs => %s) RETURNING next_at",
                 [recipient, earliest + interval, earliest, interval.total_seconds()],
             )
-            return cursor.fetchone()[0] - interval
+            next_at: dt.datetime = cursor.fetchone()[0]
+            return next_at - interval
     # SQLite (the embedded default) has one writer at a time; two statements do.
     row, created = DeliverySlot.objects.get_or_create(recipient=recipient, defaults={"next_at": earliest + interval})
     if created:
@@ -129,7 +130,7 @@ def delivery_queue(
     dedupe_key: str | None = None,
     headers: Mapping[str, str] | None = None,
     kind: str = Delivery.Kind.EMAIL,
-    letter: Mapping | None = None,
+    letter: Mapping[str, object] | None = None,
 ) -> Delivery:
     """Queue one email (or a fax, whose `letter` is rendered as a PDF when it is sent).
 
@@ -316,10 +317,10 @@ def _message(*, delivery: Delivery, message_id: str) -> EmailMessage:
 # conversation (connect, EHLO, STARTTLS, AUTH) costs more than sending one message on it. Keyed by
 # the server's settings, so a changed setting opens a new one. Nothing is cached mid-conversation:
 # a connection is taken out while it is used and put back only after a message went through.
-_connections: dict[tuple, tuple[BaseEmailBackend, float]] = {}
+_connections: dict[tuple[object, ...], tuple[BaseEmailBackend, float]] = {}
 
 
-def _connection_key(*, fax: bool) -> tuple:
+def _connection_key(*, fax: bool) -> tuple[object, ...]:
     if fax:
         return ("fax", settings.FAX_GATEWAY, settings.EMAIL_TIMEOUT)
     return (

@@ -24,14 +24,14 @@ def _sync(
     existing: Iterable[models.Model],
     items: Sequence[Item],
     *,
-    key_of_row: Callable[[Any], tuple],
-    key_of_item: Callable[[Item], tuple],
+    key_of_row: Callable[[Any], tuple[object, ...]],
+    key_of_item: Callable[[Item], tuple[object, ...]],
     write: Callable[[Any, Item, int], models.Model],
     delete_missing: bool = True,
 ) -> None:
     """Match rows to document items by natural key (numbered when repeated), update or create, drop the rest."""
-    rows: dict[tuple, Any] = {}
-    seen: Counter = Counter()
+    rows: dict[tuple[tuple[object, ...], int], Any] = {}
+    seen: Counter[tuple[object, ...]] = Counter()
     for row in existing:
         key = key_of_row(row)
         rows[(key, seen[key])] = row
@@ -46,7 +46,10 @@ def _sync(
             row.delete()
 
 
-def _save(row: models.Model | None, model: type[models.Model], fields: dict, **parent) -> Any:
+Row = TypeVar("Row", bound=models.Model)
+
+
+def _save(row: Row | None, model: type[Row], fields: dict[str, Any], **parent: Any) -> Row:
     if row is None:
         return model._default_manager.create(**parent, **fields)
     changed = [name for name, value in fields.items() if getattr(row, name) != value]
@@ -57,7 +60,7 @@ def _save(row: models.Model | None, model: type[models.Model], fields: dict, **p
     return row
 
 
-def _organisation(name: str, **details) -> m.Organisation:
+def _organisation(name: str, **details: Any) -> m.Organisation:
     """The organisation of that name, created if new.
 
     Organisations are shared between campaigns and their owners, so a document may fill in what an

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import environ
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+
+from ..models import Campaign
 
 
 def fax_enabled() -> bool:
@@ -15,7 +19,7 @@ def fax_enabled() -> bool:
 
 def fax_address(*, e164: str) -> str:
     """The gateway's mailbox for one number: `+73102768247` -> `73102768247@fax.example`."""
-    return settings.FAX_ADDRESS.format(e164=e164, digits=e164.lstrip("+"))
+    return str(settings.FAX_ADDRESS).format(e164=e164, digits=e164.lstrip("+"))
 
 
 def fax_connection() -> BaseEmailBackend:
@@ -34,8 +38,10 @@ def fax_connection() -> BaseEmailBackend:
     )
 
 
-def fax_letter_pdf(*, letter: dict, campaign) -> bytes:
+def fax_letter_pdf(*, letter: dict[str, Any], campaign: Campaign | None) -> bytes:
     """Render the letter a fax delivery carries, from what `action_take` stored on the row."""
+    if campaign is None:
+        raise LookupError("the fax's campaign has been deleted")
     import datetime as dt
 
     from ..letters import letter_pdf

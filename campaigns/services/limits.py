@@ -8,7 +8,9 @@ and concurrent requests cannot overshoot. The forms and the API share the bucket
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -41,7 +43,7 @@ def rate_parse(text: str) -> Rate:
     return rate
 
 
-def _redis():
+def _redis() -> Any:  # redis.Redis; the client is untyped here
     import redis
 
     client = getattr(_redis, "client", None)
@@ -96,12 +98,12 @@ def rate_counters_prune(*, older_than_seconds: int = 2 * 86400) -> int:
     return deleted
 
 
-def client_address(meta: dict) -> str:
+def client_address(meta: Mapping[str, Any]) -> str:
     """The client's address: REMOTE_ADDR, or the one API_NUM_PROXIES trusted proxies put in X-Forwarded-For."""
     proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
     forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [a.strip() for a in forwarded.split(",") if a.strip()]
         if hops:
-            return hops[-min(proxies, len(hops))]
-    return meta.get("REMOTE_ADDR", "") or "unknown"
+            return str(hops[-min(proxies, len(hops))])
+    return str(meta.get("REMOTE_ADDR", "") or "unknown")

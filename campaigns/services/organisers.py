@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
 from ..models import Membership, Organisation
@@ -38,7 +38,7 @@ def organisers_group() -> Group:
 
 
 @transaction.atomic
-def organiser_create(*, username: str, password: str, organisation: Organisation, email: str = ""):
+def organiser_create(*, username: str, password: str, organisation: Organisation, email: str = "") -> User:
     """Create (or update) an organiser account that may run `organisation`'s campaigns in the admin."""
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(username=username, defaults={"email": email})

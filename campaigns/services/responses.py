@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +25,7 @@ def response_record(
     channel: str = "",
     reading: str = "",
     action: Action | None = None,
-    recorded_by=None,
+    recorded_by: AbstractBaseUser | AnonymousUser | None = None,
 ) -> Response:
     errors: dict[str, str] = {}
     if target.campaign_id != campaign.pk:
@@ -48,5 +50,5 @@ def response_record(
         channel=channel,
         reading=reading,
         action=action,
-        recorded_by=recorded_by,
+        recorded_by=recorded_by if isinstance(recorded_by, User) else None,
     )

@@ -48,7 +48,7 @@ def action_tally_add(*, action: Action, targets: Sequence[Target], channel: Chan
         f"{quote('actions')} = {table}.{quote('actions')} + excluded.{quote('actions')}, "
         f"{quote('people')} = {table}.{quote('people')} + excluded.{quote('people')}"
     )
-    params: list = []
+    params: list[int | str] = []
     for dimension, key in keys:
         params += [action.campaign_id, dimension, key, shard, action.represents]
     with connection.cursor() as cursor:
@@ -88,4 +88,4 @@ def action_tallies_rebuild(*, campaign: Campaign) -> int:
     for row in through.values("target_id").annotate(n=Count("id"), people=Sum("action__represents")):
         add(D.TARGET, row["target_id"], row["n"], row["people"])
     ActionTally.objects.bulk_create(tallies, batch_size=1000)
-    return overall["n"]
+    return int(overall["n"])
