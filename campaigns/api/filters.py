@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import django_filters
+from django.core.exceptions import ValidationError
 from django_countries import countries
+from django_filters.fields import IsoDateTimeField
 
 from .. import models as m
 from ..permissions import campaigns_visible_to
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time with any UTC offset Python reads, compared in UTC: the database accepts offsets
+    only up to 15:59, and a time near year 1 or 9999 may not exist in UTC at all."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None or parsed.tzinfo is None:
+            return parsed
+        try:
+            return parsed.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValidationError("This time is out of range once converted to UTC.", code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 def visible_campaigns(request):
@@ -46,7 +69,7 @@ class CampaignFilter(django_filters.FilterSet):
     )
     owner = django_filters.ModelChoiceFilter(queryset=m.Organisation.objects.all(), help_text="An organisation's id.")
     deadline = django_filters.DateFromToRangeFilter(help_text="deadline_after, deadline_before: YYYY-MM-DD.")
-    modified_since = django_filters.IsoDateTimeFilter(
+    modified_since = UtcIsoDateTimeFilter(
         field_name="modified", lookup_expr="gte", help_text="Changed at or after this ISO 8601 time."
     )
 

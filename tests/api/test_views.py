@@ -273,6 +273,21 @@ def test_unreadable_campaign_filters_are_400(anon, seeds, query):
     assert any(query.startswith(field) for field in response.json())
 
 
+def test_modified_since_reads_any_utc_offset(anon, seeds):
+    # PostgreSQL refuses offsets beyond 15:59; the filter compares in UTC, so none reaches it.
+    for value in ["0116-03-25T21:03:27+19:36", "2011-09-06T00:00:00-23:59", "2011-09-06T12:00:00+00:00"]:
+        response = anon.get("/api/v1/campaigns/", {"modified_since": value})
+        assert response.status_code == 200, (value, response.content)
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).astimezone(dt.timezone(dt.timedelta(hours=19, minutes=36)))
+    assert anon.get("/api/v1/campaigns/", {"modified_since": later.isoformat()}).json()["results"] == []
+
+
+def test_modified_since_that_leaves_the_calendar_in_utc_is_400(anon, seeds):
+    response = anon.get("/api/v1/campaigns/", {"modified_since": "0001-01-01T00:00:00+10:00"})
+    assert response.status_code == 400
+    assert "modified_since" in response.json()
+
+
 def test_null_characters_in_a_filter_are_400(anon, seeds):
     response = anon.get("/api/v1/campaigns/", {"sector": "a\x00b"})
     assert response.status_code == 400
