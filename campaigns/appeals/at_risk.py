@@ -15,6 +15,7 @@ import bisect
 import functools
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 import regex
 
@@ -41,9 +42,9 @@ class Person:
     status: str
     role: str = ""
     spans: list[Span] = field(default_factory=list)
-    history: list[dict] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
 
-    def as_document(self) -> dict:
+    def as_document(self) -> dict[str, Any]:
         return {"name": self.name, "role": self.role, "age": None, "status": self.status, "details": "", "history": self.history}
 
 
@@ -155,7 +156,7 @@ def find_people(
     excluded_targets: list[str],
     registry: Registry,
     language: str = "",
-) -> tuple[list[dict], list[Mark]]:
+) -> tuple[list[dict[str, Any]], list[Mark]]:
     """People at risk in the story; in a language that capitalises nouns (German), a name must recur."""
     lex = lexicon()
     capitalised_nouns = bool(lex.data.get(language, {}).get("capitalised_nouns"))

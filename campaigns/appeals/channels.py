@@ -58,7 +58,7 @@ class FoundChannel:
     masked: bool = False
     label: str = ""
 
-    def key(self) -> tuple:
+    def key(self) -> tuple[str, str | None, int]:
         return (self.kind, self.value, self.span.start)
 
 

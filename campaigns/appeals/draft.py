@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,8 +15,8 @@ from .demands import demand_marks, find_demands
 from .events import find_events
 from .letters import Letter, find_letter, find_references, represents
 from .lexicon import detect_language, lexicon
-from .organisations import Registry, find_organisations, issuing_organisation
-from .parties import Party, find_parties, is_channel_line, segment
+from .organisations import FoundOrganisation, Registry, find_organisations, issuing_organisation
+from .parties import Parties, Party, find_parties, is_channel_line, segment
 from .places import countries_named, place
 from .reading import AppealSource
 from .text import Mark, Span, collapse, fold, lines, paragraphs, sentences, tidy_name
@@ -192,7 +193,7 @@ def slug_for(title: str, limit: int = 80) -> str:
     return slug.strip("-") or "imported-appeal"
 
 
-def _message(text: str, parties, document: dict, language: str) -> dict | None:
+def _message(text: str, parties: Parties, document: dict[str, Any], language: str) -> dict[str, Any] | None:
     """The model message: the appeal's own letter (from its salutation to its closing) when it has one, else
     one composed in the appeal's language from the first target, its salutation and the demands."""
     lex = lexicon()
@@ -226,7 +227,7 @@ def _covers(paragraph: Span, span: Span) -> bool:
     return overlap >= (paragraph.end - paragraph.start) * 0.6
 
 
-def _byline(text: str, paras: list[Span], registry: Registry):
+def _byline(text: str, paras: list[Span], registry: Registry) -> tuple[Span, FoundOrganisation] | tuple[None, None]:
     """ "Ainur Kurmanov, President, Workers' Movement of Kazakhstan": the author and the organisation issuing the appeal."""
     for para in paras[:6]:
         value = text[para.start : para.end].strip()
@@ -244,7 +245,7 @@ def _byline(text: str, paras: list[Span], registry: Registry):
     return None, None
 
 
-def _signatory_organisation(letter: Letter | None, registry: Registry):
+def _signatory_organisation(letter: Letter | None, registry: Registry) -> FoundOrganisation | None:
     if letter is None or not letter.signatories:
         return None
     first = None
@@ -281,7 +282,7 @@ def _main_country(text: str, paras: list[Span]) -> str:
     return ""
 
 
-def _title(text: str, source: AppealSource, letter: Letter | None, reference) -> tuple[str, Span | None]:
+def _title(text: str, source: AppealSource, letter: Letter | None, reference: dt.date | None) -> tuple[str, Span | None]:
     first_lines = lines(text)[:1]
     if source.title:
         span = (
@@ -321,7 +322,14 @@ def _sector(text: str) -> str:
     return name if count >= 2 else ""
 
 
-def _letter_action(text, source, letter: Letter | None, document, registry: Registry, reference) -> dict | None:
+def _letter_action(
+    text: str,
+    source: AppealSource,
+    letter: Letter | None,
+    document: dict[str, Any],
+    registry: Registry,
+    reference: dt.date | None,
+) -> dict[str, Any] | None:
     """A letter is itself an action: who wrote to whom, when, under what reference, speaking for how many."""
     if letter is None or reference is None or not document["targets"]:
         return None

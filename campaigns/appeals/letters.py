@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import regex
@@ -96,7 +97,7 @@ def _is_date_or_ref(text: str, span: Span) -> bool:
     return bool(mentions) and len(value) <= 40
 
 
-def find_letter(text: str, *, is_channel_line) -> Letter | None:
+def find_letter(text: str, *, is_channel_line: Callable[[Span], bool]) -> Letter | None:
     """A letter opening (address block then salutation near the top), or None when the text is not a letter.
 
     `is_channel_line(span)` tells whether a line holds only contact channels ("By email: ...").
@@ -114,7 +115,9 @@ def find_letter(text: str, *, is_channel_line) -> Letter | None:
     return None
 
 
-def _letter_from(text: str, paras: list[Span], index: int, salutation_line: Span, is_channel_line) -> Letter:
+def _letter_from(
+    text: str, paras: list[Span], index: int, salutation_line: Span, is_channel_line: Callable[[Span], bool]
+) -> Letter:
     salutation = text[salutation_line.start : salutation_line.end].strip().rstrip(",:!").strip()
     letter = Letter(salutation=salutation, salutation_span=salutation_line, address_block=None)
     for back in range(index - 1, -1, -1):

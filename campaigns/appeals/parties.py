@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 import phonenumbers
 import regex
@@ -32,6 +33,9 @@ from .lexicon import lexicon
 from .organisations import Registry, kind_of
 from .places import country_in
 from .text import Mark, Span, collapse, fold
+
+if TYPE_CHECKING:
+    from .letters import Letter
 
 _FLAGS = regex.IGNORECASE | regex.VERSION1
 _BULLET = regex.compile(r"^(?:[-*•·–]\s+|\d{1,2}[.)]\s+)", _FLAGS)
@@ -88,7 +92,7 @@ class Party:
     salutation: str = ""
     country: str = ""
     note: str = ""
-    channels: list[dict] = field(default_factory=list)
+    channels: list[dict[str, Any]] = field(default_factory=list)
     found: list[FoundChannel] = field(default_factory=list)
     postal: list[str] = field(default_factory=list)
     postal_span: Span | None = None
@@ -97,7 +101,7 @@ class Party:
     source: str = ""  # letter | cue | label | object
     honorific: str = ""  # "H.E. Mr", kept apart from the name
 
-    def as_document(self) -> dict:
+    def as_document(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "kind": self.kind,
@@ -417,7 +421,7 @@ class _Builder:
         role = "target" if party.role == "target" else "copy to"
         postal = party.postal_text
         party.country = (address_country(postal) if postal else "") or self.country
-        channels: list[dict] = []
+        channels: list[dict[str, Any]] = []
         if postal:
             channels.append({"kind": "postal", "value": postal})
             if party.postal_span is not None:
@@ -425,7 +429,7 @@ class _Builder:
                     Mark(party.postal_span.start, party.postal_span.end, "channel", f"postal address of {party.name}")
                 )
         for found in party.found:
-            item: dict = {"kind": found.kind}
+            item: dict[str, Any] = {"kind": found.kind}
             if found.masked:
                 item.update(value=None, masked=True)
             elif found.kind in NUMBER_KINDS:
@@ -458,12 +462,12 @@ def _looks_personal(name: str) -> bool:
     return 2 <= len(words) <= 5 and all(_NAME_WORD.match(w) or w.lower() in _PARTICLES for w in words)
 
 
-def _same(a: dict, b: dict) -> bool:
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     if a["kind"] != b["kind"] or a.get("masked") or b.get("masked"):
         return False
     if a["kind"] in NUMBER_KINDS:
-        return regex.sub(r"\D", "", a.get("value") or "") == regex.sub(r"\D", "", b.get("value") or "")
-    return (a.get("value") or "").casefold() == (b.get("value") or "").casefold()
+        return cast(str, regex.sub(r"\D", "", a.get("value") or "")) == cast(str, regex.sub(r"\D", "", b.get("value") or ""))
+    return cast(str, a.get("value") or "").casefold() == cast(str, b.get("value") or "").casefold()
 
 
 # --- the engine ------------------------------------------------------------------------------------------
@@ -510,7 +514,7 @@ def find_parties(
     registry: Registry,
     country: str,
     issuer_name: str,
-    letter=None,
+    letter: Letter | None = None,
     exclude: list[Span] | None = None,
 ) -> Parties:
     lex = lexicon()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import regex
 
@@ -106,7 +107,7 @@ class FoundPerson:
     role: str = ""
     age: int | None = None
     details: str = ""
-    history: list[dict] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
     order: list[int] = field(default_factory=list)
 
@@ -114,7 +115,7 @@ class FoundPerson:
     def status(self) -> str:
         return max((h["status"] for h in self.history), key=lambda s: RANK[s]) if self.history else "threatened"
 
-    def as_document(self) -> dict:
+    def as_document(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "role": self.role,
@@ -174,7 +175,16 @@ def _is_month(word: str) -> bool:
     return word.casefold().rstrip(".") in month_names()
 
 
-def _rejected(text, s, e, name, *, excluded, quoted, org_spans) -> bool:
+def _rejected(
+    text: str,
+    s: int,
+    e: int,
+    name: str,
+    *,
+    excluded: set[str],
+    quoted: list[tuple[int, int]],
+    org_spans: list[Span],
+) -> bool:
     if fold(name) in excluded or any(fold(name) in x or x in fold(name) for x in excluded if len(x) > 5):
         return True
     if KEYWORD_RE.search(name) or _PLACE_TAIL.search(name) or country_code(name) or country_code(name.split()[-1]):
@@ -310,7 +320,9 @@ def _distance(cue: tuple[str, int, int], start: int, end: int) -> int:
     return cs - end if cs >= end else (start - ce if ce <= start else 0)
 
 
-def _date_of(cues, cue, mentions: list[DateMention], offset: int) -> DateMention | None:
+def _date_of(
+    cues: list[tuple[str, int, int]], cue: tuple[str, int, int], mentions: list[DateMention], offset: int
+) -> DateMention | None:
     """The date nearest this cue, unless another cue of the sentence is nearer to it ("released on 8 March after custody")."""
     best = None
     for mention in mentions:

@@ -52,9 +52,9 @@ def country_in(value: str) -> str:
     return _country_names()[match.group()] if match else ""
 
 
-def countries_named(text: str, spans: list[tuple[int, int]]) -> Counter:
+def countries_named(text: str, spans: list[tuple[int, int]]) -> Counter[str]:
     """How often each country is named within the given spans of text."""
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for start, end in spans:
         for match in _country_pattern().finditer(text, start, end):
             counts[_country_names()[match.group()]] += 1

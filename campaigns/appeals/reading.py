@@ -11,10 +11,14 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 import charset_normalizer
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # The 8-bit and multi-byte encodings appeals arrive in (besides UTF-8 and UTF-16, which are read first).
@@ -180,7 +184,7 @@ def _read_pdf(data: bytes) -> AppealSource:
     return AppealSource(text=text, kind="pdf", title=str(title).strip())
 
 
-def _page_text(page) -> str:
+def _page_text(page: PageObject) -> str:
     """A page's text; layout mode keeps the blank line between paragraphs (and side-by-side signatures)."""
     try:
         text = page.extract_text(extraction_mode="layout") or ""
@@ -243,7 +247,7 @@ def html_to_text(html: str | bytes) -> tuple[str, str, str]:
     root = soup.find("article") or soup.find("main") or soup.body or soup
     parts: list[str] = []
 
-    def walk(node) -> None:
+    def walk(node: Tag) -> None:
         for child in node.children:
             if isinstance(child, NavigableString):
                 parts.append(str(child) if child.find_parent("pre") else re.sub(r"\s+", " ", str(child)))

@@ -40,7 +40,7 @@ class FieldScore:
         return self.matched / self.expected if self.expected else 1.0
 
 
-def _channel_items(document: dict) -> list[tuple[Any, str]]:
+def _channel_items(document: dict[str, Any]) -> list[tuple[Any, str]]:
     items = []
     for role in ("targets", "copy_to"):
         for party in document.get(role) or []:
@@ -77,18 +77,18 @@ def _channel_match(a: Any, b: Any) -> float:
     return 1.0 if a[2] == b[2] else 0.0
 
 
-def _names(role: str) -> Callable[[dict], list[tuple[Any, str]]]:
+def _names(role: str) -> Callable[[dict[str, Any]], list[tuple[Any, str]]]:
     return lambda d: [(fold(p.get("name") or ""), p.get("name") or "") for p in d.get(role) or []]
 
 
-def _people(document: dict) -> list[tuple[Any, str]]:
+def _people(document: dict[str, Any]) -> list[tuple[Any, str]]:
     return [
         ((fold(p.get("name") or ""), p.get("status") or "threatened"), f"{p.get('name')} ({p.get('status')})")
         for p in document.get("people") or []
     ]
 
 
-def _events(document: dict) -> list[tuple[Any, str]]:
+def _events(document: dict[str, Any]) -> list[tuple[Any, str]]:
     return [
         (
             (e.get("date") or e.get("day_month") or None, e.get("text") or ""),
@@ -98,7 +98,7 @@ def _events(document: dict) -> list[tuple[Any, str]]:
     ]
 
 
-def _demands(document: dict) -> list[tuple[Any, str]]:
+def _demands(document: dict[str, Any]) -> list[tuple[Any, str]]:
     return [(d.get("text") or "", (d.get("text") or "")[:80]) for d in document.get("demands") or []]
 
 
@@ -118,7 +118,7 @@ def _demand_match(a: Any, b: Any) -> float:
     return score if score >= TEXT_MATCH else 0.0
 
 
-_RULES: dict[str, tuple[Callable[[dict], list[tuple[Any, str]]], Callable[[Any, Any], float]]] = {
+_RULES: dict[str, tuple[Callable[[dict[str, Any]], list[tuple[Any, str]]], Callable[[Any, Any], float]]] = {
     "channels": (_channel_items, _channel_match),
     "targets": (_names("targets"), _equal),
     "copy_to": (_names("copy_to"), _equal),
@@ -128,7 +128,7 @@ _RULES: dict[str, tuple[Callable[[dict], list[tuple[Any, str]]], Callable[[Any, 
 }
 
 
-def score(draft: dict, expected: dict) -> dict[str, FieldScore]:
+def score(draft: dict[str, Any], expected: dict[str, Any]) -> dict[str, FieldScore]:
     """Per field: how many drafted items match an expected one (best matches first, each used once)."""
     result = {}
     for name in FIELDS:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..kinds import NUMBER_KINDS
 
@@ -36,7 +38,7 @@ def _digits(s: str | None) -> str:
     return re.sub(r"\D", "", s or "")
 
 
-def channel_match(t: dict, d: dict) -> bool:
+def channel_match(t: dict[str, Any], d: dict[str, Any]) -> bool:
     tk, dk = t["kind"], (d.get("kind") or "").lower()
     tv, dv = t.get("value") or "", str(d.get("value") or "")
     if dk != tk:
@@ -76,7 +78,7 @@ def event_match(t: str, d: str) -> bool:
     return d.startswith(t) and (len(d) == len(t) or len(t) == 10 or d[len(t)] == "-")
 
 
-def _one_to_one(truth: list, got: list, match) -> int:
+def _one_to_one(truth: list[Any], got: list[Any], match: Callable[[Any, Any], bool]) -> int:
     used: set[int] = set()
     hits = 0
     for t in truth:
@@ -97,7 +99,7 @@ class CaseScore:
     failed: str = ""
 
 
-def score_case(name: str, text: str, truth: dict, doc: dict | None) -> CaseScore:
+def score_case(name: str, text: str, truth: dict[str, Any], doc: dict[str, Any] | None) -> CaseScore:
     """One case: `text` is the appeal without its `source:` line, `doc` the draft (None when the tool failed)."""
     out = CaseScore(name)
     doc = doc or {}

@@ -1,4 +1,4 @@
-"""mypy --strict holds the services, selectors, the document and the registries (pyproject.toml, run by CI)."""
+"""mypy --strict holds the services, selectors, the document, the registries and appeals/ (pyproject.toml, run by CI)."""
 
 import tomllib
 from pathlib import Path
@@ -16,7 +16,15 @@ STRICT = {
     "strict_equality",
     "extra_checks",
 }
-MODULES = {"campaigns.services.*", "campaigns.selectors.*", "campaigns.documents.*", "campaigns.kinds", "campaigns.rules"}
+MODULES = {
+    "campaigns.services.*",
+    "campaigns.selectors.*",
+    "campaigns.documents.*",
+    "campaigns.kinds",
+    "campaigns.rules",
+    "campaigns.appeals",
+    "campaigns.appeals.*",
+}
 
 
 def test_the_strict_modules_have_every_strict_flag():

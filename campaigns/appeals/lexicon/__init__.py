@@ -12,6 +12,7 @@ import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import regex
 
@@ -26,7 +27,7 @@ STATUS_ORDER = ("killed", "missing", "sentenced", "charged", "released", "detain
 @dataclass(frozen=True)
 class Lexicon:
     languages: tuple[str, ...]
-    data: dict[str, dict]
+    data: dict[str, dict[str, Any]]
     call: regex.Pattern  # "send protests to", "envíen cartas a", "inviate ... all'": the recipients follow
     copy: regex.Pattern  # "send copies to", "con copia a", "cc:"
     salutation: regex.Pattern  # at a line's start
@@ -58,7 +59,7 @@ class Lexicon:
         return None
 
     def compose(self, language: str) -> dict[str, str]:
-        return self.data.get(language, self.data["en"]).get("compose") or self.data["en"]["compose"]
+        return cast(dict[str, str], self.data.get(language, self.data["en"]).get("compose") or self.data["en"]["compose"])
 
 
 def _alt(words: list[str]) -> str:
