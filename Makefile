@@ -28,14 +28,18 @@ lock: $(BIN)/.installed
 	$(PIP_COMPILE) --extra=dev --constraint=requirements.txt --output-file=requirements-dev.txt pyproject.toml
 
 # Embedded default: SQLite file, tasks in-process, mail printed to this terminal.
-run: export DEBUG ?= true
+# Writes .env (DEBUG on, a generated SECRET_KEY, SITE_URL at this address) on first use, so every
+# manage.py command works afterwards with nothing set. `make run PORT=8001` serves elsewhere.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: $(BIN)/.installed
+	$(BIN)/python config/dev_env.py --site-url http://$(HOST):$(PORT)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py create_organiser organiser \
 		--organisation "Workers' Movement of Kazakhstan" \
 		--organisation "International Metalworkers' Federation"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -11,3 +11,4 @@ class CampaignsConfig(AppConfig):
         # Register the tasks in every process (web, commands, workers): services publish them by name
         # (services/delivery.py), so that they need not import campaigns.tasks, which imports them.
         from . import tasks  # noqa: F401
+        from . import checks  # noqa: F401 - registers the deploy checks

@@ -14,9 +14,11 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-env_file = BASE_DIR / ".env"
-if env_file.exists():
-    env.read_env(str(env_file))
+# A .env file beside manage.py (`make run` writes one for development; see .env.example), or the
+# file ENV_FILE names; ENV_FILE="" reads none (the test settings). The environment wins over it.
+env_file = env.str("ENV_FILE", default=str(BASE_DIR / ".env"))
+if env_file and Path(env_file).exists():
+    env.read_env(env_file)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -223,11 +225,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "config.static_storage.StaticFilesStorage"
     },
 }
+# Files collectstatic has not gathered (yet) are served from the apps rather than not at all.
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "media/"
 

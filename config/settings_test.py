@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnop")
+# The tests never read a developer's .env (make run's has DEBUG on and its own SITE_URL).
+os.environ.setdefault("ENV_FILE", "")
 
 from config.settings import *  # noqa: F403
 
