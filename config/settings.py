@@ -6,6 +6,7 @@ DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and EMAIL_URL (see .env.examp
 """
 
 import datetime as dt
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "health_check",
     "campaigns",
 ]
 
@@ -152,6 +154,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # cancelling it could cut an SMTP conversation after DATA and send the message twice.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TIMEZONE = "UTC"
+# Beat marks each run in the cache (/healthz checks it) and wakes at least every 30 s to do so.
+CELERY_BEAT_SCHEDULER = "config.celery_app:MarkingScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 
 # Delivery of outbound mail (campaigns.services.delivery). Every message is a Delivery row.
 # At most this many messages to one address in any minute (0: no limit), scheduled evenly
@@ -201,6 +206,10 @@ if bool(FAX_GATEWAY) != bool(FAX_ADDRESS):
     raise ImproperlyConfigured("Set both FAX_GATEWAY (smtp://...) and FAX_ADDRESS ({e164}@fax.example), or neither.")
 if FAX_ADDRESS and "{e164}" not in FAX_ADDRESS and "{digits}" not in FAX_ADDRESS:
     raise ImproperlyConfigured("FAX_ADDRESS must contain {e164} or {digits}, e.g. {digits}@fax.example.")
+
+# /healthz: unhealthy when due mail has waited longer than this, or beat has not run for this long.
+HEALTH_MAX_QUEUE_WAIT_SECONDS = env.float("HEALTH_MAX_QUEUE_WAIT_SECONDS", default=900)
+HEALTH_BEAT_MAX_AGE_SECONDS = env.float("HEALTH_BEAT_MAX_AGE_SECONDS", default=300)
 
 # Appeal import (manage.py import_appeal, /organise/import/): the largest file or pasted text read.
 APPEAL_MAX_BYTES = env.int("APPEAL_MAX_BYTES", default=5 * 1024 * 1024)
@@ -311,9 +320,42 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Logs go to stderr (the process manager keeps them). LOG_FORMAT=json writes one JSON object per
+# line (python-json-logger) for a log collector; workers then log through it too, not Celery's format.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# Who hears of server errors by e-mail (Django mails them the traceback when DEBUG is off):
+# ADMINS=Name <address>,other@example.org
+ADMINS = [parseaddr(admin) for admin in env.list("ADMINS", default=[])]
+if any(not address or "@" not in address for _, address in ADMINS):
+    raise ImproperlyConfigured("ADMINS must be a comma-separated list of e-mail addresses (optionally 'Name <address>').")
+
+# Error reporting to Sentry (or a Sentry-compatible service such as GlitchTip), only when SENTRY_DSN
+# is set: the SDK is not even imported otherwise. Supporters' details are never sent (no PII).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )

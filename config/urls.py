@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from campaigns.health import HealthView
 from campaigns.web.urls import appeal_import_urlpatterns, unsubscribe_urlpatterns
 
 admin.site.site_header = "Solidarity action tracker"
@@ -10,6 +11,7 @@ admin.site.site_title = "Solidarity action tracker"
 admin.site.index_title = "Campaigns and actions"
 
 urlpatterns = [
+    path("healthz/", HealthView.as_view(), name="healthz"),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("api/", include("campaigns.api.urls")),

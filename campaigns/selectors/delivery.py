@@ -73,3 +73,10 @@ def broker_status(*, queue: str = "celery") -> BrokerStatus:
 def deliveries_failed(*, deliveries: QuerySet[Delivery] | None = None, limit: int = 10) -> QuerySet[Delivery]:
     deliveries = Delivery.objects.all() if deliveries is None else deliveries
     return deliveries.filter(state=Delivery.State.FAILED).order_by("-created", "-id")[:limit]
+
+
+def delivery_oldest_due(*, deliveries: QuerySet[Delivery] | None = None) -> dt.datetime | None:
+    """When the oldest queued message that is due became due (None: nothing is waiting); one indexed query."""
+    deliveries = Delivery.objects.all() if deliveries is None else deliveries
+    queued_due = deliveries.filter(state=Delivery.State.QUEUED, not_before__lte=timezone.now())
+    return queued_due.aggregate(oldest=Min("not_before"))["oldest"]
