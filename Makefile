@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test score-appeals install install-runtime lock worker beat lint
+.PHONY: run test score-appeals install install-runtime install-clients lock worker beat lint
 
 # Development: the runtime lock plus the test and lint tools (requirements-dev.txt).
 $(BIN)/.installed: requirements-dev.txt
@@ -20,12 +20,19 @@ install-runtime:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements.txt
 
+# Published API clients (OSDI clients, openapi-python-client) that tests/clients drive, in their own
+# virtualenv: other people's code, with its own pins (requirements-clients.txt).
+install-clients:
+	$(PYTHON) -m venv .venv-clients
+	.venv-clients/bin/pip install --quiet -r requirements-clients.txt
+
 # After changing dependencies in pyproject.toml: pin them again (pip-tools keeps existing pins;
 # `make lock PIP_COMPILE_ARGS=--upgrade-package=NAME` moves one).
 PIP_COMPILE := $(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links $(PIP_COMPILE_ARGS)
 lock: $(BIN)/.installed
 	$(PIP_COMPILE) --output-file=requirements.txt pyproject.toml
 	$(PIP_COMPILE) --extra=dev --constraint=requirements.txt --output-file=requirements-dev.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file=requirements-clients.txt requirements-clients.in
 
 # Embedded default: SQLite file, tasks in-process, mail printed to this terminal.
 # Writes .env (DEBUG on, a generated SECRET_KEY, SITE_URL at this address) on first use, so every

@@ -445,6 +445,9 @@ class Action(models.Model):
     via = models.CharField(max_length=10, choices=Via.choices, default=Via.RECORDED)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, help_text="For a call: how it went.")
     source = models.CharField(max_length=32, blank=True, help_text="The referral code (?src=) of the link the supporter came by.")
+    origin_system = models.CharField(
+        max_length=200, blank=True, help_text="The system that recorded it, as an API client (OSDI `origin_system`) says."
+    )
     dedupe_key = models.CharField(
         max_length=64,
         null=True,
@@ -484,6 +487,29 @@ class Signatory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExternalIdentifier(models.Model):
+    """An identifier another system gave a supporter or an action (OSDI `identifiers`, e.g. `crm:123`), kept so
+    that system finds its records here again (`filter=identifier eq 'crm:123'`)."""
+
+    value = models.CharField(max_length=200)
+    supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, null=True, blank=True, related_name="external_identifiers")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, null=True, blank=True, related_name="external_identifiers")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supporter__isnull=False, action__isnull=True) | Q(supporter__isnull=True, action__isnull=False),
+                name="external_identifier_of_one_thing",
+            ),
+            models.UniqueConstraint(fields=["value", "supporter"], name="external_identifier_supporter_once"),
+            models.UniqueConstraint(fields=["value", "action"], name="external_identifier_action_once"),
+        ]
+        indexes = [models.Index(fields=["value"], name="external_identifier_value")]
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class Delivery(models.Model):

@@ -8,14 +8,19 @@ fields named `solidarity:...`, documented in docs/osdi.md.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import cached_property
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -31,13 +36,14 @@ from ..permissions import action_refusals, action_text_public, campaigns_managed
 from ..selectors.documents import campaign_document, campaigns_for_documents
 from ..selectors.totals import campaigns_totals
 from ..services.actions import action_record
+from ..services.identifiers import OUR_SYSTEM, action_provenance_set, external_identifiers_add
 from ..services.supporters import supporter_details_clean
 from .idempotency import PARAMETER as IDEMPOTENCY_KEY
 from .idempotency import idempotent
 from .serializers import MAX_INT, CountryCodeField, action_by
 from .throttling import SupporterActionThrottle
 
-SYSTEM = "solidarity_action_tracker"  # the system name in `identifiers`: "solidarity_action_tracker:<id>"
+SYSTEM = OUR_SYSTEM  # the system name in `identifiers`: "solidarity_action_tracker:<id>"
 ORIGIN = "Solidarity action tracker"
 NAMESPACE = "solidarity"
 MAX_PAGE_SIZE = 100
@@ -55,6 +61,80 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# OSDI's OData-style `filter=`: clauses `field op 'value'` joined by `and`, e.g.
+# `modified_date gt '2014-03-25' and email_address eq 'ann@example.net'`.
+_FILTER_CLAUSE = re.compile(r"\s*(?P<field>\w+)\s+(?P<op>\w+)\s+(?:'(?P<quoted>(?:[^']|'')*)'|(?P<bare>[^\s']+))\s*")
+_FILTER_AND = re.compile(r"and\s+", re.IGNORECASE)
+
+Filter = Callable[[QuerySet, str, str], QuerySet]
+
+
+def osdi_filter_clauses(text: str) -> list[tuple[str, str, str]]:
+    """(field, operator, value) for each clause; a filter that cannot be read is a 400 saying so."""
+    clauses, position = [], 0
+    while True:
+        match = _FILTER_CLAUSE.match(text, position)
+        if match is None:
+            raise ValidationError({"filter": ["Write clauses like modified_date gt '2026-01-01', joined by 'and'."]})
+        value = match["quoted"].replace("''", "'") if match["quoted"] is not None else match["bare"]
+        clauses.append((match["field"].lower(), match["op"].lower(), value))
+        position = match.end()
+        if position >= len(text):
+            return clauses
+        joined = _FILTER_AND.match(text, position)
+        if joined is None:
+            raise ValidationError({"filter": ["Join clauses with 'and' (the only operator between clauses)."]})
+        position = joined.end()
+
+
+def _operators(field: str, op: str, allowed: tuple[str, ...]) -> None:
+    if op not in allowed:
+        raise ValidationError({"filter": [f"{field} takes {' or '.join(allowed)}, not {op}."]})
+
+
+def _moment(field: str, value: str) -> dt.datetime:
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            moment = dt.datetime(day.year, day.month, day.day) if day else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValidationError({"filter": [f"{field}: give an ISO 8601 date or date and time, not {value!r}."]})
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def date_filter(column: str) -> Filter:
+    def apply(queryset: QuerySet, op: str, value: str) -> QuerySet:
+        _operators("dates", op, ("gt", "lt"))
+        return queryset.filter(**{f"{column}__{op}": _moment("dates", value)})
+
+    return apply
+
+
+def identifier_filter(*, ours: Callable[[str], dict], external: bool = True) -> Filter:
+    """`identifier eq 'system:id'`: ours (`solidarity_action_tracker:<id>`) or one a client gave us."""
+
+    def apply(queryset: QuerySet, op: str, value: str) -> QuerySet:
+        _operators("identifier", op, ("eq",))
+        if value.startswith(f"{SYSTEM}:"):
+            lookup = ours(value.removeprefix(f"{SYSTEM}:"))
+            return queryset.filter(**lookup) if lookup else queryset.none()
+        return queryset.filter(external_identifiers__value=value) if external else queryset.none()
+
+    return apply
+
+
+def _pk(local: str) -> dict:
+    return {"pk": int(local)} if local.isdigit() else {}
+
+
+def email_filter(queryset: QuerySet, op: str, value: str) -> QuerySet:
+    _operators("email_address", op, ("eq",))
+    return queryset.filter(email__iexact=value.strip())
+
+
 def _split_name(name: str) -> tuple[str, str]:
     """OSDI has given and family names; we keep one name. Best effort: the last word is the family name."""
     given, _, family = name.strip().rpartition(" ")
@@ -64,6 +144,23 @@ def _split_name(name: str) -> tuple[str, str]:
 class OSDIView(APIView):
     renderer_classes = [HalJSONRenderer, JSONRenderer]
     parser_classes = [JSONParser, HalJSONParser]
+
+    def handle_exception(self, exc):
+        """Errors as OSDI clients read them (`osdi:error`), keeping our field-level messages beside it."""
+        response = super().handle_exception(exc)
+        if isinstance(response.data, dict) and "osdi:error" not in response.data:
+            data = response.data
+            detail = data.get("detail")
+            description = (
+                str(detail)
+                if detail
+                else "; ".join(
+                    f"{field}: {' '.join(map(str, messages)) if isinstance(messages, list) else messages}"
+                    for field, messages in data.items()
+                )
+            )
+            response.data = {"osdi:error": {"response_code": response.status_code, "error_description": description}, **data}
+        return response
 
     @cached_property
     def visible_campaigns(self):
@@ -140,6 +237,7 @@ class OSDIView(APIView):
             "modified_date": _iso(campaign.modified),
             "name": campaign.slug,
             "title": campaign.title,
+            "browser_url": self.request.build_absolute_uri(reverse("campaigns:campaign", args=[campaign.slug])),
             "summary": campaign.summary,
             "description": campaign.text,
             "target_universe": "; ".join(t.name for t in targets),
@@ -180,8 +278,8 @@ class OSDIView(APIView):
         personal = action.campaign_id in self.managed_campaign_ids
         slug = action.campaign.slug
         data: dict[str, Any] = {
-            "identifiers": [f"{SYSTEM}:{action.pk}"],
-            "origin_system": ORIGIN,
+            "identifiers": [f"{SYSTEM}:{action.pk}", *(i.value for i in action.external_identifiers.all())],
+            "origin_system": action.origin_system or ORIGIN,
             "created_date": _iso(action.created),
             "modified_date": _iso(action.created),
             "action_date": action.date.isoformat(),
@@ -214,7 +312,7 @@ class OSDIView(APIView):
     def person(self, supporter: m.Supporter) -> dict:
         given, family = _split_name(supporter.name)
         data: dict = {
-            "identifiers": [f"{SYSTEM}:{supporter.pk}"],
+            "identifiers": [f"{SYSTEM}:{supporter.pk}", *(i.value for i in supporter.external_identifiers.all())],
             "origin_system": ORIGIN,
             "created_date": _iso(supporter.created),
             "modified_date": _iso(supporter.created),
@@ -225,6 +323,8 @@ class OSDIView(APIView):
             f"{NAMESPACE}:name": supporter.name,
             f"{NAMESPACE}:organisation": supporter.organisation,
             f"{NAMESPACE}:consent_updates": supporter.consent_updates,
+            # OSDI's open-ended fields: what we keep that OSDI has no field for, under plain names.
+            "custom_fields": {"organisation": supporter.organisation, "consent_updates": supporter.consent_updates},
             "_links": {
                 "self": {"href": self.url("person", pk=supporter.pk)},
                 "osdi:outreaches": {"href": self.url("person-outreaches", pk=supporter.pk)},
@@ -239,8 +339,19 @@ class OSDIView(APIView):
 
     # -- collections ---------------------------------------------------------------------------------
 
-    def collection(self, queryset, *, rel: str, represent=None, represent_page=None) -> Response:
-        """An OSDI collection: page, per_page, total_pages, total_records, links to each item and the items embedded."""
+    def collection(
+        self, queryset, *, rel: str, represent=None, represent_page=None, filters: dict[str, Filter] | None = None
+    ) -> Response:
+        """An OSDI collection: page, per_page, total_pages, total_records, links to each item and the items embedded.
+
+        `filter=` narrows it (the fields in `filters`; any other is a 400 naming those it takes)."""
+        text = self.request.query_params.get("filter", "").strip()
+        if text:
+            for field, op, value in osdi_filter_clauses(text):
+                if field not in (filters or {}):
+                    known = ", ".join(filters or {}) or "nothing"
+                    raise ValidationError({"filter": [f"This collection cannot be filtered by {field}; it takes {known}."]})
+                queryset = (filters or {})[field](queryset, op, value)
         errors = {}
         numbers = {}
         for name, default, highest in (("page", 1, None), ("per_page", 25, MAX_PAGE_SIZE)):
@@ -261,13 +372,15 @@ class OSDIView(APIView):
         base = self.request.build_absolute_uri(self.request.path)
 
         def href(number: int) -> dict:
-            return {"href": f"{base}?{urlencode({'page': number, 'per_page': per_page})}"}
+            query = {"page": number, "per_page": per_page, **({"filter": text} if text else {})}
+            return {"href": f"{base}?{urlencode(query)}"}
 
         links: dict = {"self": href(page), "curies": self.curies()}
         if page < paginator.num_pages:
             links["next"] = href(page + 1)
         if 1 < page <= paginator.num_pages:
-            links["prev"] = href(page - 1)
+            links["previous"] = href(page - 1)
+            links["prev"] = links["previous"]  # what this API said before OSDI's `previous`
         links[f"osdi:{rel}"] = [{"href": item["_links"]["self"]["href"]} for item in embedded]
         return Response(
             {
@@ -282,7 +395,7 @@ class OSDIView(APIView):
 
     def outreaches_queryset(self):
         return m.Action.objects.select_related("campaign", "channel", "supporter").prefetch_related(
-            "organisations", "targets", "signatories"
+            "organisations", "targets", "signatories", "external_identifiers"
         )
 
     def with_curies(self, data: dict) -> dict:
@@ -294,9 +407,32 @@ def _schema(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+CAMPAIGN_FILTERS: dict[str, Filter] = {
+    "modified_date": date_filter("modified"),
+    "created_date": date_filter("created"),
+    "identifier": identifier_filter(ours=lambda local: {"slug": local}, external=False),
+}
+OUTREACH_FILTERS: dict[str, Filter] = {
+    "modified_date": date_filter("created"),
+    "created_date": date_filter("created"),
+    "identifier": identifier_filter(ours=_pk),
+}
+PERSON_FILTERS: dict[str, Filter] = {
+    "modified_date": date_filter("created"),
+    "created_date": date_filter("created"),
+    "email_address": email_filter,
+    "identifier": identifier_filter(ours=_pk),
+}
+
 PAGE_PARAMETERS = [
     OpenApiParameter("page", int, description="Page number, from 1."),
     OpenApiParameter("per_page", int, description=f"Items per page, 1 to {MAX_PAGE_SIZE} (default 25)."),
+    OpenApiParameter(
+        "filter",
+        str,
+        description="OData-style, e.g. `modified_date gt '2026-01-01'`, `email_address eq 'ann@example.net'` (people), "
+        "`identifier eq 'crm:123'`; clauses joined by `and`.",
+    ),
 ]
 
 
@@ -340,7 +476,9 @@ class AdvocacyCampaignListView(OSDIView):
         queryset = (
             campaigns_for_documents(actions=False).filter(pk__in=self.visible_campaigns.values("pk")).order_by("-created", "-id")
         )
-        return self.collection(queryset, rel="advocacy_campaigns", represent_page=self.advocacy_campaigns)
+        return self.collection(
+            queryset, rel="advocacy_campaigns", represent_page=self.advocacy_campaigns, filters=CAMPAIGN_FILTERS
+        )
 
 
 class AdvocacyCampaignDetailView(OSDIView):
@@ -356,22 +494,6 @@ class AdvocacyCampaignDetailView(OSDIView):
         queryset = campaigns_for_documents(actions=False).filter(pk__in=self.visible_campaigns.values("pk"))
         [campaign] = self.advocacy_campaigns([get_object_or_404(queryset, slug=slug)])
         return Response(self.with_curies(campaign))
-
-
-class OutreachListView(OSDIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        summary="An advocacy campaign's outreaches",
-        operation_id="osdi_outreaches_list",
-        parameters=PAGE_PARAMETERS,
-        responses={200: _schema("OsdiOutreachCollection")},
-        tags=["osdi"],
-    )
-    def get(self, request, slug):
-        campaign = get_object_or_404(self.visible_campaigns, slug=slug)
-        queryset = self.outreaches_queryset().filter(campaign=campaign).order_by("-created", "-id")
-        return self.collection(queryset, rel="outreaches", represent=self.outreach)
 
 
 class OutreachDetailView(OSDIView):
@@ -403,7 +525,8 @@ class PersonListView(SupportersView):
         tags=["osdi"],
     )
     def get(self, request):
-        return self.collection(self.supporters().order_by("-created", "-id"), rel="people", represent=self.person)
+        people = self.supporters().prefetch_related("external_identifiers").order_by("-created", "-id")
+        return self.collection(people, rel="people", represent=self.person, filters=PERSON_FILTERS)
 
 
 class PersonDetailView(SupportersView):
@@ -414,7 +537,9 @@ class PersonDetailView(SupportersView):
         tags=["osdi"],
     )
     def get(self, request, pk):
-        return Response(self.with_curies(self.person(get_object_or_404(self.supporters(), pk=pk))))
+        return Response(
+            self.with_curies(self.person(get_object_or_404(self.supporters().prefetch_related("external_identifiers"), pk=pk)))
+        )
 
 
 class PersonOutreachListView(SupportersView):
@@ -428,7 +553,9 @@ class PersonOutreachListView(SupportersView):
     def get(self, request, pk):
         supporter = get_object_or_404(self.supporters(), pk=pk)
         queryset = self.outreaches_queryset().filter(supporter=supporter, campaign__in=list(self.managed_campaign_ids))
-        return self.collection(queryset.order_by("-created", "-id"), rel="outreaches", represent=self.outreach)
+        return self.collection(
+            queryset.order_by("-created", "-id"), rel="outreaches", represent=self.outreach, filters=OUTREACH_FILTERS
+        )
 
 
 # -- the record outreach helper ------------------------------------------------------------------
@@ -463,6 +590,12 @@ class OsdiPostalAddressInput(serializers.Serializer):
 
 
 class OsdiPersonInput(NamespacedSerializer):
+    identifiers = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        max_length=20,
+        help_text="Your system's identifiers for the person (`crm:123`); kept when an organiser of the campaign sends them.",
+    )
     given_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     additional_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     family_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
@@ -488,6 +621,7 @@ class OsdiPersonInput(NamespacedSerializer):
             "consent_updates": bool(emails) and (emails[0].get("status") or "").lower() == "subscribed",
             "organisation": attrs.get(f"{NAMESPACE}:organisation") or "",
             "country": countries[0] if countries else "",
+            "identifiers": attrs.get("identifiers") or [],
         }
 
 
@@ -565,27 +699,10 @@ def _match_target(targets: list[m.Target], item: dict) -> m.Target | None:
     return None
 
 
-class RecordOutreachView(OSDIView):
-    permission_classes = [AllowAny]
-    throttle_classes = [SupporterActionThrottle]
+class OutreachRecording(OSDIView):
+    """Recording an outreach: the record outreach helper and POST to the outreaches collection share it."""
 
-    @extend_schema(
-        summary="Record outreach helper",
-        operation_id="osdi_record_outreach_helper",
-        description="Record an outreach (an action) and the person who made it. Except to the campaign's organisers "
-        "the answer is an empty object, as OSDI specifies; to them, the outreach. Send `Idempotency-Key` so that a "
-        "retried POST records one outreach. Targets are matched by our identifier "
-        f"(`{SYSTEM}:target-<id>`) or by name (`{NAMESPACE}:name`, `organization`, or given and family name).",
-        request=RecordOutreachSerializer,
-        responses={200: _schema("OsdiOutreachOrEmpty")},
-        parameters=[IDEMPOTENCY_KEY],
-        tags=["osdi"],
-    )
-    def post(self, request, slug):
-        campaign = get_object_or_404(self.visible_campaigns, slug=slug)
-        return idempotent(request, lambda: self._record(campaign))
-
-    def _record(self, campaign: m.Campaign) -> Response:
+    def record(self, campaign: m.Campaign) -> Response:
         serializer = RecordOutreachSerializer(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -603,7 +720,9 @@ class RecordOutreachView(OSDIView):
         refusals = action_refusals(organiser=organiser, represents=data[f"{NAMESPACE}:represents"])
         if refusals:
             raise ValidationError({f"{NAMESPACE}:represents": refusals["represents"]})
-        details = supporter_details_clean(**(data.get("person") or {}))
+        person = dict(data.get("person") or {})
+        person_identifiers = person.pop("identifiers", [])
+        details = supporter_details_clean(**person)
         action = action_record(
             campaign=campaign,
             kind=data["kind"],
@@ -617,6 +736,75 @@ class RecordOutreachView(OSDIView):
             copies_sent=data[f"{NAMESPACE}:copies_sent"],
             country=data.get(f"{NAMESPACE}:country") or "",
         )
+        action_provenance_set(
+            action=action, origin_system=data.get("origin_system") or "", identifiers=data.get("identifiers") or []
+        )
+        if organiser and action.supporter_id:
+            # Only an organiser's identifiers name a person: anyone else could tie a stranger's record to theirs.
+            external_identifiers_add(identifiers=person_identifiers, supporter=action.supporter)
         if not organiser:
             return Response({})  # the same whatever the person's address did before
         return Response(self.with_curies(self.outreach(self.outreaches_queryset().get(pk=action.pk))))
+
+
+class RecordOutreachView(OutreachRecording):
+    permission_classes = [AllowAny]
+    throttle_classes = [SupporterActionThrottle]
+
+    @extend_schema(
+        summary="Record outreach helper",
+        operation_id="osdi_record_outreach_helper",
+        description="Record an outreach (an action) and the person who made it. Except to the campaign's organisers "
+        "the answer is an empty object, as OSDI specifies; to them, the outreach. Send `Idempotency-Key` so that a "
+        "retried POST records one outreach. Targets are matched by our identifier "
+        f"(`{SYSTEM}:target-<id>`) or by name (`{NAMESPACE}:name`, `organization`, or given and family name).",
+        request=RecordOutreachSerializer,
+        responses={200: _schema("OsdiOutreachOrEmpty")},
+        parameters=[IDEMPOTENCY_KEY],
+        tags=["osdi"],
+    )
+    def post(self, request, slug):
+        campaign = get_object_or_404(self.visible_campaigns, slug=slug)
+        return idempotent(request, lambda: self.record(campaign))
+
+
+class OutreachListView(OutreachRecording):
+    permission_classes = [AllowAny]
+    throttle_classes = [SupporterActionThrottle]  # POST only: reads are not throttled
+
+    @extend_schema(
+        summary="An advocacy campaign's outreaches",
+        operation_id="osdi_outreaches_list",
+        parameters=PAGE_PARAMETERS,
+        responses={200: _schema("OsdiOutreachCollection")},
+        tags=["osdi"],
+    )
+    def get(self, request, slug):
+        campaign = get_object_or_404(self.visible_campaigns, slug=slug)
+        queryset = self.outreaches_queryset().filter(campaign=campaign).order_by("-created", "-id")
+        return self.collection(queryset, rel="outreaches", represent=self.outreach, filters=OUTREACH_FILTERS)
+
+    @extend_schema(
+        summary="Create an outreach",
+        operation_id="osdi_outreaches_create",
+        description="The same as the record outreach helper (OSDI clients create outreaches either way).",
+        request=RecordOutreachSerializer,
+        responses={200: _schema("OsdiOutreachOrEmpty")},
+        parameters=[IDEMPOTENCY_KEY],
+        tags=["osdi"],
+    )
+    def post(self, request, slug):
+        campaign = get_object_or_404(self.visible_campaigns, slug=slug)
+        return idempotent(request, lambda: self.record(campaign))
+
+
+@csrf_exempt  # the OSDI views it hands over to are (token authentication; DRF checks CSRF for sessions)
+def trailing_slash(request: HttpRequest, rest: str) -> HttpResponse:
+    """OSDI clients often add a slash (`.../people/`, `.../people/?filter=...`): answer as without it."""
+    try:
+        match = resolve(reverse("api:osdi-entry-point") + rest)
+    except Resolver404:
+        raise Http404 from None
+    if match.func is trailing_slash:
+        raise Http404
+    return match.func(request, *match.args, **match.kwargs)

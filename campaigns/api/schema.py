@@ -46,6 +46,7 @@ def _collection(rel: str, item: str) -> dict:
                 {
                     "self": _ref("HalLink"),
                     "next": _ref("HalLink"),
+                    "previous": _ref("HalLink"),
                     "prev": _ref("HalLink"),
                     "curies": _array(_ref("HalCurie")),
                     f"osdi:{rel}": _array(_ref("HalLink")),
@@ -106,6 +107,7 @@ OSDI_ADVOCACY_CAMPAIGN = _object(
         "modified_date": {"type": "string", "format": "date-time"},
         "name": STRING,
         "title": STRING,
+        "browser_url": {"type": "string", "format": "uri", "description": "The campaign's public page."},
         "summary": STRING,
         "description": {"type": "string", "description": "The full text of the appeal, as received."},
         "target_universe": STRING,
@@ -168,6 +170,7 @@ OSDI_PERSON = _object(
         "modified_date": {"type": "string", "format": "date-time"},
         "given_name": STRING,
         "family_name": STRING,
+        "custom_fields": _object({"organisation": STRING, "consent_updates": {"type": "boolean"}}),
         "email_addresses": _array(
             _object(
                 {
@@ -219,7 +222,13 @@ COMPONENTS = {
         "type": "object",
         "description": 'Either {"detail": "message"}, or field-level messages: {"field": ["message"], '
         '"nested.field": ["message"]}, where a nested serializer\'s errors are nested objects.',
-        "properties": {"detail": STRING},
+        "properties": {
+            "detail": STRING,
+            "osdi:error": _object(
+                {"response_code": {"type": "integer"}, "error_description": STRING},
+                description="On /api/osdi/v1/ only: the error as OSDI clients read it.",
+            ),
+        },
         "additionalProperties": {},
     },
 }
@@ -245,6 +254,10 @@ def postprocess(result: dict, generator, request, public) -> dict:
         for method, operation in operations.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
+            if {} in operation.get("security", []):
+                # Open to anyone (a token only shows an organiser more): say no authentication is needed, so
+                # generated clients do not demand credentials for public reads and anonymous actions.
+                del operation["security"]
             responses = operation.setdefault("responses", {})
             success: dict = next((r for code, r in responses.items() if code.startswith("2")), {})
             media_types = list(success.get("content", {})) or ["application/json"]

@@ -128,12 +128,15 @@ class SupporterSerializer(serializers.Serializer):
     """A supporter's details: accepted from anyone, shown only to the campaign's organisers."""
 
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    # No `default=""`: an empty string is no e-mail address, and an OpenAPI validator rightly refuses it as a
+    # default for `format: email`. Absent means none; validate() fills it in.
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     organisation = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     country = CountryCodeField(required=False, default="", allow_null=True)
     consent_updates = serializers.BooleanField(required=False, default=False, help_text="May we email them updates?")
 
     def validate(self, attrs):
+        attrs["email"] = attrs.get("email") or ""
         attrs["country"] = attrs.get("country") or ""
         if not consent_is_possible(consent_updates=attrs["consent_updates"], email=attrs["email"]):
             raise serializers.ValidationError({"consent_updates": [CONSENT_NEEDS_EMAIL]})

@@ -1,6 +1,6 @@
 """Routes under /api/: v1 (our resources), osdi/v1 (OSDI), the OpenAPI schema and its interactive docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -33,6 +33,8 @@ osdi_patterns = [
     path("people", osdi.PersonListView.as_view(), name="osdi-people"),
     path("people/<int:pk>", osdi.PersonDetailView.as_view(), name="osdi-person"),
     path("people/<int:pk>/outreaches", osdi.PersonOutreachListView.as_view(), name="osdi-person-outreaches"),
+    # The same with a trailing slash, as many OSDI clients write them (not in the schema: one spelling there).
+    re_path(r"^(?P<rest>.+)/$", osdi.trailing_slash),
 ]
 
 urlpatterns = [

@@ -1,11 +1,13 @@
 """/api/osdi/v1/: advocacy campaigns, outreaches, people and the record outreach helper, as OSDI clients see them."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from campaigns import models as m
@@ -109,9 +111,9 @@ def test_collections_pin_their_query_counts(mine, supporter_action, django_asser
         CampaignFactory().targets.create(name="Someone")
     for url, most in (
         (f"{BASE}/advocacy_campaigns", 17),
-        (f"{BASE}/advocacy_campaigns/{FOUNDRY}/outreaches", 8),
-        (f"{BASE}/people", 5),
-        (f"{BASE}/people/{supporter_action.supporter_id}/outreaches", 9),
+        (f"{BASE}/advocacy_campaigns/{FOUNDRY}/outreaches", 9),
+        (f"{BASE}/people", 6),
+        (f"{BASE}/people/{supporter_action.supporter_id}/outreaches", 10),
     ):
         with django_assert_max_num_queries(most):
             assert mine.get(url).status_code == 200
@@ -276,3 +278,106 @@ def test_an_advocacy_campaign_counts_from_the_tallies_in_queries_that_do_not_gro
     assert (before["total_outreaches"], before["solidarity:total_represented"]) == (1, 1)
     assert (after["total_outreaches"], after["solidarity:total_represented"]) == (22, 61)
     assert queries_after == queries_before, "no action is loaded to count them"
+
+
+# -- what real OSDI clients rely on: filter=, trailing slashes, POST to outreaches, identifiers, osdi:error
+
+
+def _names(response, rel: str) -> list:
+    assert response.status_code == 200, response.json()
+    return [item.get("name") or item["identifiers"][0] for item in response.json()["_embedded"][f"osdi:{rel}"]]
+
+
+def test_filter_by_modified_date(anon, foundry):
+    m.Campaign.objects.filter(slug=MANGYSTAU).update(modified=timezone.now() - dt.timedelta(days=30))
+    since = (timezone.now() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert _names(anon.get(f"{BASE}/advocacy_campaigns", {"filter": f"modified_date gt '{since}'"}), "advocacy_campaigns") == [
+        FOUNDRY
+    ]
+    older = anon.get(f"{BASE}/advocacy_campaigns", {"filter": f"modified_date lt '{since[:10]}'"})
+    assert _names(older, "advocacy_campaigns") == [MANGYSTAU]
+
+
+def test_filter_by_identifier_and_email_address(mine, supporter_action):
+    other = SupporterFactory(name="Cy Other", email="cy@example.net")
+    ActionFactory(campaign=supporter_action.campaign, supporter=other)
+    people = mine.get(f"{BASE}/people", {"filter": "email_address eq 'ANN.SECRET@example.net'"})
+    assert [p["email_addresses"][0]["address"] for p in people.json()["_embedded"]["osdi:people"]] == ["ann.secret@example.net"]
+    ours = f"solidarity_action_tracker:{other.pk}"
+    assert mine.get(f"{BASE}/people", {"filter": f"identifier eq '{ours}'"}).json()["total_records"] == 1
+    outreach = f"solidarity_action_tracker:{supporter_action.pk}"
+    found = mine.get(f"{BASE}/advocacy_campaigns/{FOUNDRY}/outreaches", {"filter": f"identifier eq '{outreach}'"})
+    assert found.json()["total_records"] == 1
+    by_slug = {"filter": f"identifier eq 'solidarity_action_tracker:{FOUNDRY}'"}
+    assert _names(mine.get(f"{BASE}/advocacy_campaigns", by_slug), "advocacy_campaigns") == [FOUNDRY]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("colour eq 'red'", "cannot be filtered by colour"),
+        ("modified_date eq '2026-01-01'", "dates takes gt or lt"),
+        ("modified_date gt 'yesterday'", "ISO 8601"),
+        ("modified_date gt", "Write clauses like"),
+    ],
+)
+def test_a_filter_that_cannot_be_read_is_an_osdi_error(anon, foundry, query, message):
+    response = anon.get(f"{BASE}/advocacy_campaigns", {"filter": query})
+    assert response.status_code == 400
+    error = response.json()["osdi:error"]
+    assert error["response_code"] == 400 and message in error["error_description"]
+
+
+def test_paging_keeps_the_filter_and_links_previous(anon, foundry):
+    query = {"filter": "created_date gt '2000-01-01'", "per_page": 1, "page": 2}
+    data = anon.get(f"{BASE}/advocacy_campaigns", query).json()
+    assert "filter=created_date+gt+%272000-01-01%27" in data["_links"]["previous"]["href"]
+    assert data["_links"]["previous"] == data["_links"]["prev"]
+
+
+def test_trailing_slashes_are_tolerated(anon, mine, supporter_action):
+    assert anon.get(f"{BASE}/advocacy_campaigns/").json()["total_records"] == 2
+    assert anon.get(f"{BASE}/advocacy_campaigns/{FOUNDRY}/").json()["name"] == FOUNDRY
+    assert mine.get(f"{BASE}/people/", {"filter": "email_address eq 'ann.secret@example.net'"}).json()["total_records"] == 1
+    missing = anon.get(f"{BASE}/no_such_thing/")
+    assert missing.status_code == 404 and missing.json() == {"detail": "Not found."}
+
+
+def test_campaigns_have_a_browser_url_and_people_custom_fields(anon, mine, supporter_action):
+    campaign = anon.get(f"{BASE}/advocacy_campaigns/{FOUNDRY}").json()
+    assert campaign["browser_url"] == f"http://testserver/c/{FOUNDRY}/"
+    person = mine.get(f"{BASE}/people/{supporter_action.supporter_id}").json()
+    assert person["custom_fields"] == {"organisation": "", "consent_updates": False}
+
+
+def test_post_to_outreaches_records_one_and_keeps_the_clients_identifiers(mine, foundry, organiser):
+    body = {
+        **HELPER_BODY,
+        "identifiers": ["crm:outreach-7"],
+        "origin_system": "Union CRM",
+        "person": {**HELPER_BODY["person"], "identifiers": ["crm:person-42"]},
+    }
+    response = mine.post(f"{BASE}/advocacy_campaigns/{FOUNDRY}/outreaches/", body, format="json")
+    assert response.status_code == 200, response.json()
+    outreach = response.json()
+    assert outreach["origin_system"] == "Union CRM"
+    assert "crm:outreach-7" in outreach["identifiers"]
+    found = mine.get(f"{BASE}/advocacy_campaigns/{FOUNDRY}/outreaches", {"filter": "identifier eq 'crm:outreach-7'"})
+    assert found.json()["total_records"] == 1
+    person = mine.get(f"{BASE}/people", {"filter": "identifier eq 'crm:person-42'"}).json()["_embedded"]["osdi:people"]
+    assert [p["email_addresses"][0]["address"] for p in person] == ["bo@example.net"]
+
+
+def test_anonymous_posts_keep_the_outreachs_identifiers_but_name_no_person(anon, mine, foundry):
+    body = {**HELPER_BODY, "identifiers": ["site:9"], "person": {**HELPER_BODY["person"], "identifiers": ["site:person-1"]}}
+    response = anon.post(f"{BASE}/advocacy_campaigns/{FOUNDRY}/outreaches", body, format="json")
+    assert response.status_code == 200 and response.json() == {}
+    assert m.Action.objects.filter(external_identifiers__value="site:9").count() == 1
+    assert not m.ExternalIdentifier.objects.filter(value="site:person-1").exists()
+
+
+def test_a_missing_campaign_is_an_osdi_404(anon, db):
+    response = anon.get(f"{BASE}/advocacy_campaigns/no-such-campaign")
+    assert response.status_code == 404
+    error = response.json()["osdi:error"]
+    assert error["response_code"] == 404 and "No Campaign matches" in error["error_description"]

@@ -66,6 +66,23 @@ def test_the_schema_is_valid_openapi(api):
     validate_schema(schema.raw_schema)
 
 
+def test_the_schema_passes_openapi_spec_validator(api):
+    """A second, stricter validator than drf-spectacular's, the one client generators rely on."""
+    from openapi_spec_validator import OpenAPIV30SpecValidator
+
+    schema, _ = api
+    validator = OpenAPIV30SpecValidator(schema.raw_schema)
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors()]
+    assert errors == []
+
+
+def test_public_reads_need_no_authentication(api):
+    """Every GET but the people (personal data) may be made anonymously: no security requirement on it."""
+    schema, _ = api
+    needing_auth = [path for path, operations in schema.raw_schema["paths"].items() if operations.get("get", {}).get("security")]
+    assert needing_auth == ["/api/osdi/v1/people", "/api/osdi/v1/people/{id}", "/api/osdi/v1/people/{id}/outreaches"]
+
+
 def test_a_client_that_knows_only_the_schema(api):
     """List campaigns, read one as a campaign document, record an action; each answer as the schema says."""
     schema, _ = api
