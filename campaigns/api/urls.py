@@ -34,7 +34,11 @@ osdi_patterns = [
     path("people/<int:pk>", osdi.PersonDetailView.as_view(), name="osdi-person"),
     path("people/<int:pk>/outreaches", osdi.PersonOutreachListView.as_view(), name="osdi-person-outreaches"),
     # The same with a trailing slash, as many OSDI clients write them (not in the schema: one spelling there).
-    re_path(r"^(?P<rest>.+)/$", osdi.trailing_slash),
+    # Only the shapes above: anything else must stay a 404, not become APPEND_SLASH's redirect.
+    re_path(
+        r"^(?P<rest>advocacy_campaigns(/[-a-zA-Z0-9_]+(/outreaches(/[0-9]+)?|/record_outreach_helper)?)?|people(/[0-9]+(/outreaches)?)?)/$",
+        osdi.trailing_slash,
+    ),
 ]
 
 urlpatterns = [
