@@ -10,5 +10,5 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         # Register the tasks in every process (web, commands, workers): services publish them by name
         # (services/delivery.py), so that they need not import campaigns.tasks, which imports them.
-        from . import tasks  # noqa: F401
-        from . import checks  # noqa: F401 - registers the deploy checks
+        # checks registers the deployment checks.
+        from . import checks, tasks  # noqa: F401

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0008_rate_counter'),
+        ('campaigns', '0009_campaign_status_history'),
     ]
 
     operations = [
