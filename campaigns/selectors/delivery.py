@@ -79,4 +79,5 @@ def delivery_oldest_due(*, deliveries: QuerySet[Delivery] | None = None) -> dt.d
     """When the oldest queued message that is due became due (None: nothing is waiting); one indexed query."""
     deliveries = Delivery.objects.all() if deliveries is None else deliveries
     queued_due = deliveries.filter(state=Delivery.State.QUEUED, not_before__lte=timezone.now())
-    return queued_due.aggregate(oldest=Min("not_before"))["oldest"]
+    oldest: dt.datetime | None = queued_due.aggregate(oldest=Min("not_before"))["oldest"]
+    return oldest
