@@ -15,6 +15,7 @@ from ..documents.shape import ActionDoc, CampaignInput, DemandDoc, PersonDoc, Re
 from ..documents.validation import DocumentError, document_validate
 from ..rules import consent_is_possible
 from .campaigns import campaign_status_set, demand_outcome_set
+from .notifications import notifications_for_person_status
 from .tallies import action_tallies_rebuild
 
 Item = TypeVar("Item", bound=Mapping[str, object])
@@ -138,6 +139,7 @@ def _sync_targets(campaign: m.Campaign, role: str, items: list[TargetDoc]) -> No
 
 def _sync_people(campaign: m.Campaign, items: list[PersonDoc]) -> None:
     def write(row: m.Person | None, item: PersonDoc, position: int) -> m.Person:
+        previous = row.status if row is not None else None
         person = _save(
             row,
             m.Person,
@@ -163,6 +165,13 @@ def _sync_people(campaign: m.Campaign, items: list[PersonDoc]) -> None:
                 person=person,
             ),
         )
+        if previous is not None and previous != person.status:
+            # A document that changes a known person's status tells supporters, as person_status_set does;
+            # the change it reports is the document's own history row for that status, or a new one.
+            change = person.history.filter(status=person.status).order_by("-id").first()
+            if change is None:
+                change = m.PersonStatusChange.objects.create(person=person, status=person.status)
+            notifications_for_person_status(change=change)
         return person
 
     _sync(campaign.people.all(), items, key_of_row=lambda p: (p.name,), key_of_item=lambda p: (p["name"],), write=write)

@@ -43,3 +43,19 @@ def test_a_persons_status_through_the_api_is_history_and_news(organiser, foundry
     assert response.status_code == 200, response.json()
     assert person.history.last().status == "detained"
     assert m.Delivery.objects.filter(dedupe_key__startswith="notify:person:").count() == 1
+
+
+def test_a_document_put_that_changes_a_persons_status_keeps_its_history_and_sends_news(organiser, foundry):
+    client = token_client(organiser)
+    document = client.get(f"/api/v1/campaigns/{FOUNDRY}/").json()
+    ivan = next(p for p in document["people"] if p["name"] == "Ivan Bulgakov")
+    ivan["status"] = "detained"
+    ivan["history"].append({"date": "2026-11-30", "status": "detained", "text": "Taken at the gate."})
+    assert client.put(f"/api/v1/campaigns/{FOUNDRY}/", document, format="json").status_code == 200
+    person = foundry.people.get(name="Ivan Bulgakov")
+    assert (person.status, person.history.last().status) == ("detained", "detained")
+    assert m.Delivery.objects.filter(dedupe_key__startswith="notify:person:").count() == 1
+    # The same document again changes nothing and sends nothing more.
+    assert client.put(f"/api/v1/campaigns/{FOUNDRY}/", document, format="json").status_code == 200
+    assert person.history.filter(status="detained").count() == 1
+    assert m.Delivery.objects.filter(dedupe_key__startswith="notify:person:").count() == 1
