@@ -80,6 +80,9 @@ def _is_noise(word: str) -> bool:
     return bool(lex.salutation.match(bare) or lex.closing.match(bare) or lex.call.match(bare + " to"))
 
 
+_HONORIFIC_BEFORE = regex.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|M|Mme|Sr|Sra|Herr|Frau|Sig|Dott|Sheikh?|Ayatollah)\.?\s*$")
+
+
 def _candidates(text: str, sentence: Span) -> list[tuple[str, Span, bool]]:
     """(name, span, had an honorific) for the capitalised runs in a sentence, noise trimmed."""
     lex = lexicon()
@@ -89,7 +92,7 @@ def _candidates(text: str, sentence: Span) -> list[tuple[str, Span, bool]]:
         start = match.start()
         honorific = False
         before = text[max(sentence.start, start - 25) : start]
-        if regex.search(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|M|Mme|Sr|Sra|Herr|Frau|Sig|Dott|Sheikh?|Ayatollah)\.?\s*$", before):
+        if _HONORIFIC_BEFORE.search(before):
             honorific = True
         while words and (_is_noise(words[0]) or lex.honorific.match(words[0] + " ")):
             start = text.find(words[1], start + len(words[0])) if len(words) > 1 else match.end()

@@ -7,6 +7,7 @@ Postal addresses are `addresses`' concern.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -20,6 +21,8 @@ _PHONE = (
     r"tel(?:ephone|[ée]fono)?|phone|ph|mob(?:ile)?|cell(?:ular)?|pbx|tfno|m[óo]vil|celular|t[ée]l|телефон|тел|"
     r"hotline|switchboard|conmutador"
 )
+_FAX_RE = regex.compile(_FAX, _FLAGS)
+_PHONE_RE = regex.compile(rf"(?<![\p{{L}}])(?:{_PHONE})", _FLAGS)
 _BOTH = rf"(?:(?:{_PHONE})\.?\s*(?:/|&|and|y|\+)\s*(?:{_FAX})|(?:{_FAX})\.?\s*(?:/|&|and|y|\+)\s*(?:{_PHONE}))"
 _LABEL_END = r"\.?\s*(?:no\.?|number|n[º°]\.?)?\s*[:.\-–]?\s*"
 # A number as people write it, on one line: "007-3102-768247", "++ 44 20 8988 8760", "(+57) 601 570 2000",
@@ -62,10 +65,11 @@ class FoundChannel:
         return (self.kind, self.value, self.span.start)
 
 
+@functools.lru_cache(maxsize=1024)
 def _number_kinds(label: str) -> tuple[str, ...]:
     label = label.casefold()
-    has_fax = regex.search(_FAX, label, _FLAGS) is not None
-    has_phone = regex.search(rf"(?<![\p{{L}}])(?:{_PHONE})", regex.sub(_FAX, "", label, flags=_FLAGS), _FLAGS) is not None
+    has_fax = _FAX_RE.search(label) is not None
+    has_phone = _PHONE_RE.search(_FAX_RE.sub("", label)) is not None
     if has_fax and has_phone:
         return ("phone", "fax")
     return ("fax",) if has_fax else ("phone",)

@@ -37,30 +37,51 @@ def month_names() -> dict[str, int]:
     return names
 
 
+def _trie(words: list[str]) -> str:
+    """An alternation of words as a prefix tree ("ma(?:y|rch)" ...), longest first at every branch, as a plain
+    longest-first alternation would try them; the engine reads it far faster than hundreds of alternatives."""
+    heads: dict[str, list[str]] = {}
+    ends_here = False
+    for word in words:
+        if word:
+            heads.setdefault(word[0], []).append(word[1:])
+        else:
+            ends_here = True
+    branches = [regex.escape(head) + _trie(rests) for head, rests in sorted(heads.items())]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 and not ends_here else "(?:" + "|".join(branches) + ")"
+    return "(?:" + body + ")?" if ends_here else body
+
+
 @functools.cache
 def _patterns() -> list[regex.Pattern]:
-    month = "(?P<m>" + "|".join(sorted(map(regex.escape, month_names()), key=len, reverse=True)) + r")\.?"
+    month = "(?P<m>" + _trie(sorted(month_names())) + r")\.?"
     day = r"[0-3]?\d(?:st|nd|rd|th|º|°|er)?"
     year = r"(?P<y>(?:1[89]|20)\d{2})(?:\s*(?:г\.|года|год))?"
     joiner = r"\s*(?:,|and|&|y|e|и|et|und)\s*"
     days = rf"(?P<ds>{day}(?:{joiner}{day})*)"
+    # Simple case folding ("(?-f)"): no month name needs full folding, and it halves the scans' cost.
     flags = regex.IGNORECASE | regex.VERSION1
+    simple = "(?-f)"
     return [
         # 2011-09-06
-        regex.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d{2})-(?P<mn>[01]\d)-(?P<ds>[0-3]\d)(?![\d/-])", flags),
+        regex.compile(simple + r"(?<![\d/.-])(?P<y>(?:19|20)\d{2})-(?P<mn>[01]\d)-(?P<ds>[0-3]\d)(?![\d/-])", flags),
         # 06/09/2011, 6.9.2011 (day first, as most of the world writes it)
-        regex.compile(r"(?<![\d/.])(?P<ds>[0-3]?\d)[./](?P<mn>[01]?\d)[./]\s?(?P<y>(?:19|20)\d{2})(?![\d/])", flags),
+        regex.compile(simple + r"(?<![\d/.])(?P<ds>[0-3]?\d)[./](?P<mn>[01]?\d)[./]\s?(?P<y>(?:19|20)\d{2})(?![\d/])", flags),
         # 6 September 2011, the 1 July, 8 and 10 July, 12 de marzo de 2024, 14 марта 2024 г.
         regex.compile(
-            rf"(?<![\p{{L}}\d]){days}\s*(?:of\s+|de\s+)?{month}(?![\p{{L}}])(?:,?\s*(?:de\s+|del\s+|of\s+)?{year})?", flags
+            simple + rf"(?<![\p{{L}}\d]){days}\s*(?:of\s+|de\s+)?{month}(?![\p{{L}}])(?:,?\s*(?:de\s+|del\s+|of\s+)?{year})?",
+            flags,
         ),
         # August 8, July 8 and 10, September 6, 2011
-        regex.compile(rf"(?<![\p{{L}}\d]){month}\s+{days}(?![\d:])(?:,?\s+{year})?", flags),
+        regex.compile(simple + rf"(?<![\p{{L}}\d]){month}\s+{days}(?![\d:])(?:,?\s+{year})?", flags),
         # May 2011, marzo de 2024
-        regex.compile(rf"(?<![\p{{L}}\d]){month}(?:\s*,)?\s+(?:de\s+|del\s+|of\s+)?{year}", flags),
+        regex.compile(simple + rf"(?<![\p{{L}}\d]){month}(?:\s*,)?\s+(?:de\s+|del\s+|of\s+)?{year}", flags),
         # in 2010, since 2019, en 2023
         regex.compile(
-            r"(?<![\p{L}])(?:in|since|from|until|by|during|early|late|mid|throughout|en|desde|hasta|durante|в|с|до|seit|depuis)"
+            simple
+            + r"(?<![\p{L}])(?:in|since|from|until|by|during|early|late|mid|throughout|en|desde|hasta|durante|в|с|до|seit|depuis)"
             r"\s+(?:the\s+(?:year\s+)?|el\s+año\s+|año\s+)?(?P<y>(?:19|20)\d{2})(?![\d/.-]|\s*-\s*\d)",
             flags,
         ),

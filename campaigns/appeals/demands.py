@@ -55,9 +55,12 @@ class FoundDemand:
     span: Span
 
 
+_LEADING_THAT = regex.compile(r"^(?:that|to|the|que)\s+", _FLAGS)
+
+
 def _clean(value: str) -> str:
     value = collapse(value)
-    value = regex.sub(r"^(?:that|to|the|que)\s+", "", value, flags=_FLAGS)
+    value = _LEADING_THAT.sub("", value)
     value = value.strip(" .;,:")
     return value[:1].upper() + value[1:] if value else value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -316,8 +317,13 @@ def _summary(text: str, source: AppealSource, story: list[Span], *, people: list
     return ""
 
 
+@functools.cache
+def _sector_patterns() -> tuple[tuple[str, regex.Pattern[str]], ...]:
+    return tuple((name, regex.compile(rf"(?i)\b(?:{pattern})\b")) for name, pattern in _SECTORS)
+
+
 def _sector(text: str) -> str:
-    counts = {name: len(regex.findall(rf"(?i)\b(?:{pattern})\b", text)) for name, pattern in _SECTORS}
+    counts = {name: len(pattern.findall(text)) for name, pattern in _sector_patterns()}
     name, count = max(counts.items(), key=lambda item: item[1])
     return name if count >= 2 else ""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import regex
@@ -96,49 +95,80 @@ def _line_is_prose(text: str, pos: int) -> bool:
     return pos - line_start >= 60
 
 
+_REACH = 200  # how far a name can grow either side
+_NEAR = 40  # most names stop growing within this: read that much first, the whole reach only when needed
+
+
 def _expand(text: str, start: int, end: int, *, left: bool = True, right: bool = True, commas: bool = False) -> tuple[int, int]:
     """Grow a span over neighbouring capitalised words and name connectors ("of", "de la", ", Energy,")."""
     if left:
-        tokens = _tokens(text, max(0, start - 200), start)
-        for index in range(len(tokens) - 1, -1, -1):
-            kind, s, e = tokens[index]
-            if kind == "space":
-                continue
-            if kind == "nl":
-                if not _line_is_prose(text, s):
-                    break
-                continue
-            if kind == "cap":
-                start = s
-                continue
-            if kind == "low" or (kind == "comma" and commas):
-                if kind == "low" and text[s:e] not in _CONNECTORS:
-                    break
-                previous = next((t for t in reversed(tokens[:index]) if t[0] != "space"), None)
-                if previous is None or (
-                    previous[0] != "cap" and not (previous[0] == "low" and text[previous[1] : previous[2]] in _CONNECTORS)
-                ):
-                    break
-                continue
-            break
+        far = max(0, start - _REACH)
+        # a window that starts just after a space or line break starts on a token's boundary
+        near = max(text.rfind(" ", far, start - _NEAR), text.rfind("\n", far, start - _NEAR)) + 1
+        grown = _grow_left(text, start, _tokens(text, near, start), commas=commas) if near > far else None
+        if grown is None:
+            grown = _grow_left(text, start, _tokens(text, far, start), commas=commas, last=True)
+        assert grown is not None  # the whole reach always answers
+        start = grown
     if right:
-        tokens = _tokens(text, end, min(len(text), end + 200))
-        for index, (kind, s, e) in enumerate(tokens):
-            if kind == "space":
-                continue
-            if kind == "nl":
-                if not _line_is_prose(text, s):
-                    break
-                continue
-            if kind == "cap":
-                end = e
-                continue
-            if kind == "low" and text[s:e] in _CONNECTORS:
-                nxt = next((t for t in tokens[index + 1 :] if t[0] != "space"), None)
-                if nxt and (nxt[0] == "cap" or (nxt[0] == "low" and text[nxt[1] : nxt[2]] in _CONNECTORS)):
-                    continue
-            break
+        grown = _grow_right(text, end, _tokens(text, end, min(len(text), end + _NEAR)))
+        if grown is None:
+            grown = _grow_right(text, end, _tokens(text, end, min(len(text), end + _REACH)), last=True)
+        assert grown is not None
+        end = grown
     return start, end
+
+
+def _grow_left(text: str, start: int, tokens: list[tuple[str, int, int]], *, commas: bool, last: bool = False) -> int | None:
+    """The span's new start; None when the tokens ran out before the name ended (read a wider window)."""
+    for index in range(len(tokens) - 1, -1, -1):
+        kind, s, e = tokens[index]
+        if kind == "space":
+            continue
+        if kind == "nl":
+            if not _line_is_prose(text, s):
+                return start
+            continue
+        if kind == "cap":
+            start = s
+            continue
+        if kind == "low" or (kind == "comma" and commas):
+            if kind == "low" and text[s:e] not in _CONNECTORS:
+                return start
+            previous = next((t for t in reversed(tokens[:index]) if t[0] != "space"), None)
+            if previous is None and not last:
+                return None
+            if previous is None or (
+                previous[0] != "cap" and not (previous[0] == "low" and text[previous[1] : previous[2]] in _CONNECTORS)
+            ):
+                return start
+            continue
+        return start
+    return start if last else None
+
+
+def _grow_right(text: str, end: int, tokens: list[tuple[str, int, int]], *, last: bool = False) -> int | None:
+    """The span's new end; None when the window's last token was reached (it may be cut: read a wider window)."""
+    for index, (kind, s, e) in enumerate(tokens):
+        if index == len(tokens) - 1 and not last:
+            return None
+        if kind == "space":
+            continue
+        if kind == "nl":
+            if not _line_is_prose(text, s):
+                return end
+            continue
+        if kind == "cap":
+            end = e
+            continue
+        if kind == "low" and text[s:e] in _CONNECTORS:
+            nxt = next((t for t in tokens[index + 1 :] if t[0] != "space"), None)
+            if nxt is None and not last:
+                return None
+            if nxt and (nxt[0] == "cap" or (nxt[0] == "low" and text[nxt[1] : nxt[2]] in _CONNECTORS)):
+                continue
+        return end
+    return end if last else None
 
 
 def _clean(name: str) -> str:
@@ -149,6 +179,17 @@ def _clean(name: str) -> str:
     while words and words[-1].casefold() in _CONNECTORS:
         words.pop()
     return " ".join(words).strip(" ,")
+
+
+def _contains_words(whole: str, part: str) -> bool:
+    """`part` occurs in `whole` between spaces, commas or the ends."""
+    at = whole.find(part)
+    while at >= 0:
+        before, after = whole[at - 1 : at], whole[at + len(part) : at + len(part) + 1]
+        if (not before or before.isspace() or before == ",") and (not after or after.isspace() or after == ","):
+            return True
+        at = whole.find(part, at + 1)
+    return False
 
 
 class Registry:
@@ -174,9 +215,7 @@ class Registry:
         if item is None:
             # A shorter form of a name already known ("International Federation of Chemical" of the full ICEM name)
             for other in self.items:
-                if len(name.split()) >= 2 and regex.search(
-                    rf"(?:^|[\s,]){regex.escape(fold(name))}(?:$|[\s,])", fold(other.name)
-                ):
+                if len(name.split()) >= 2 and _contains_words(fold(other.name), fold(name)):
                     item = other
                     break
         if item is None:
@@ -191,9 +230,18 @@ class Registry:
         return item
 
 
-@functools.cache
-def _keyword_patterns() -> list[tuple[str, regex.Pattern]]:
-    return [(k, regex.compile(rf"(?<![\p{{L}}]){regex.escape(k)}(?![\p{{L}}])", _FLAGS)) for k in _KEYWORDS]
+_KEYWORD_ORDER = {k: i for i, k in enumerate(_KEYWORDS)}
+# One scan for every keyword (none can match inside another at a word boundary, so it finds what one scan each would).
+_ANY_KEYWORD = regex.compile(
+    r"(?<![\p{L}])(?:" + "|".join(regex.escape(k) for k in sorted(_KEYWORDS, key=len, reverse=True)) + r")(?![\p{L}])",
+    _FLAGS,
+)
+
+
+def _keyword_matches(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """(keyword, start, end) of every keyword in text[start:end], keyword by keyword in _KEYWORDS' order."""
+    found = [(m.group(), m.start(), m.end()) for m in _ANY_KEYWORD.finditer(text, start, end)]
+    return sorted(found, key=lambda item: (_KEYWORD_ORDER[item[0]], item[1]))
 
 
 def find_organisations(text: str, spans: list[Span]) -> Registry:
@@ -206,19 +254,17 @@ def find_organisations(text: str, spans: list[Span]) -> Registry:
             name = text[start : match.start()]
             if len(_clean(name).split()) >= 2:
                 registry.add(name, short_name=match.group("short"), span=Span(start, match.end()))
-        for keyword, pattern in _keyword_patterns():
-            for match in pattern.finditer(text, span.start, chunk_end):
-                s, e = match.start(), match.end()
-                start, end = _expand(text, s, e)
-                name = _clean(text[start:end])
-                if keyword in ("Central", "Office", "Department", "Group") and len(name.split()) < 2:
-                    continue
-                if keyword == "International" and not name.endswith("International"):
-                    continue
-                if name.endswith(("Jail", "Prison", "Terminal", "Declaration", "Convention", "Conventions", "Summit")):
-                    continue
-                if len(name.split()) >= 2 or keyword in ("Sindicato",):
-                    registry.add(name, span=Span(start, end))
+        for keyword, s, e in _keyword_matches(text, span.start, chunk_end):
+            start, end = _expand(text, s, e)
+            name = _clean(text[start:end])
+            if keyword in ("Central", "Office", "Department", "Group") and len(name.split()) < 2:
+                continue
+            if keyword == "International" and not name.endswith("International"):
+                continue
+            if name.endswith(("Jail", "Prison", "Terminal", "Declaration", "Convention", "Conventions", "Summit")):
+                continue
+            if len(name.split()) >= 2 or keyword in ("Sindicato",):
+                registry.add(name, span=Span(start, end))
         for match in _NAMED_COMPANY.finditer(text, span.start, chunk_end):
             registry.add(match.group("name"), role="employer", kind="company", span=Span(*match.span("name")))
         for match in _WORKERS_OF.finditer(text, span.start, chunk_end):

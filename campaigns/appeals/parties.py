@@ -369,7 +369,7 @@ class _Builder:
                     if cut < len(parts):
                         postal.append((", ".join(parts[cut:]), line))
                 continue
-            name_label = regex.match(r"^(?P<label>[\p{L} .]{2,30}?)\s*:\s*(?P<value>\S.*)$", value, regex.VERSION1)
+            name_label = _NAME_LABEL_VALUE.match(value)
             if name_label and lex.labels["name"].fullmatch(name_label.group("label").strip()):
                 names.append(_clean_name(name_label.group("value")))
                 party.name_span = party.name_span or Span(line.start + name_label.start("value"), line.end)
@@ -906,8 +906,14 @@ def _is_channel_label(value: str) -> bool:
     )
 
 
+_NAME_LABEL_AHEAD = regex.compile(r"^(?P<label>[\p{L} .]{2,30}?)\s*:\s*\S", regex.VERSION1)
+_NAME_LABEL_VALUE = regex.compile(r"^(?P<label>[\p{L} .]{2,30}?)\s*:\s*(?P<value>\S.*)$", regex.VERSION1)
+_NAME_LABEL_ONLY = regex.compile(r"^[\p{L} .]{2,30}?\s*:", regex.VERSION1)
+_ANY_LABEL = regex.compile(r"^(?P<label>[^:]{2,80}?)\s*:")
+
+
 def _is_name_label(value: str) -> bool:
-    match = regex.match(r"^(?P<label>[\p{L} .]{2,30}?)\s*:\s*\S", value, regex.VERSION1)
+    match = _NAME_LABEL_AHEAD.match(value)
     return bool(match) and bool(lexicon().labels["name"].fullmatch(match.group("label").strip()))
 
 
@@ -928,14 +934,14 @@ def _entries(text: str, lines: list[Line], region: list[int]) -> list[list[int]]
         postal = not channels and (
             _is_postal(line.text) or (state.get("postal", False) and len(_words(line.text)) <= 3 and bool(country_in(line.text)))
         )
-        label = regex.match(r"^(?P<label>[^:]{2,80}?)\s*:", line.text)
+        label = _ANY_LABEL.match(line.text)
         labelled = (
             bool(channels)
             and bool(label)
             and not _is_channel_label(label.group("label"))
             and bool(_residue(text, line, channels))
         )
-        name_label = regex.match(r"^[\p{L} .]{2,30}?\s*:", line.text, regex.VERSION1)
+        name_label = _NAME_LABEL_ONLY.match(line.text)
         is_name_label = bool(name_label) and bool(lex.labels["name"].fullmatch(name_label.group().rstrip(": ")))
         if labelled and not is_name_label:
             entries.append([i])

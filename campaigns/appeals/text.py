@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ _BLANK_LINE = re.compile(r"\n[ \t\xa0]*\n\s*")
 # A sentence ends at . ! ? (maybe closed by a quote or bracket) followed by space and a capital,
 # digit or quote; not after common abbreviations or initials.
 _SENTENCE_END = regex.compile(r"""[.!?;]["'”’»)]*(?=\s+["'“‘«(¡¿]?[\p{Lu}\d])""")
+_WORD_BEFORE_DOT = regex.compile(r"([\p{L}.]+)\.$")
+_SPACES = re.compile(r"\s+")
+_STEM_WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’]*")
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "st", "no", "nos", "tel", "fax", "e.g", "i.e", "etc", "vs", "jr", "sr", "sra", "srta",
     "h.e", "prof", "gen", "gov", "rep", "sen", "hon", "rev", "co", "inc", "ltd", "dept", "av", "avda", "apt", "d.c",
@@ -69,22 +73,29 @@ def lines(text: str, span: Span | None = None) -> list[Span]:
 
 def sentences(text: str, span: Span) -> list[Span]:
     """Sentences of one paragraph (hard-wrapped lines are joined by the caller's regexes, which allow \\s)."""
+    return list(_sentences(text, span))
+
+
+@functools.lru_cache(maxsize=1024)
+def _sentences(text: str, span: Span) -> tuple[Span, ...]:
+    # Several readers split the same paragraphs: split each once per text.
     out, start = [], span.start
     chunk = text[span.start : span.end]
     for match in _SENTENCE_END.finditer(chunk):
-        word = regex.search(r"([\p{L}.]+)\.$", chunk[: match.start() + 1])
+        # the word before the full stop (an abbreviation?): read back from the stop, not from the paragraph's start
+        word = _WORD_BEFORE_DOT.search(chunk, max(0, match.start() - 80), match.start() + 1)
         if match.group().startswith(".") and word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
             continue
         end = span.start + match.end()
         out.append(strip_span(text, Span(start, end)))
         start = end
     out.append(strip_span(text, Span(start, span.end)))
-    return [s for s in out if s.end > s.start]
+    return tuple(s for s in out if s.end > s.start)
 
 
 def collapse(value: str) -> str:
     """One line, single spaces (hard-wrapped text from letters and PDFs)."""
-    return re.sub(r"\s+", " ", value).strip()
+    return _SPACES.sub(" ", value).strip()
 
 
 def tidy_name(value: str) -> str:
@@ -93,6 +104,7 @@ def tidy_name(value: str) -> str:
     return value.strip(" ,;:.\"'“”«»").strip()
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(value: str) -> str:
     """A comparison key for names: lower case, plain apostrophes, single spaces."""
     return unicodedata.normalize("NFKC", tidy_name(value)).casefold()
@@ -110,7 +122,7 @@ _SUFFIXES = ("ations", "ation", "ings", "ing", "ised", "ized", "ises", "izes", "
 def stems(value: str) -> set[str]:
     """Content-word stems, for comparing a paraphrase with the source ("nationalise" ~ "nationalisation")."""
     out = set()
-    for word in regex.findall(r"\p{L}[\p{L}\p{M}'’]*", value.casefold()):
+    for word in _STEM_WORD.findall(value.casefold()):
         word = word.replace("’", "'").removesuffix("'s").strip("'")
         if len(word) < 3 or word in _STOPWORDS:
             continue
