@@ -34,6 +34,7 @@ urlpatterns = [
 appeal_import_urlpatterns = [
     path("", appeals.appeal_import, name="appeal_import"),
     path("save/", appeals.appeal_import_save, name="appeal_import_save"),
+    path("new/", appeals.campaign_new, name="campaign_new"),
 ]
 
 # Included under /unsubscribe/ as the "unsubscribe" namespace.
