@@ -23,7 +23,6 @@ _STREET = regex.compile(
 )
 _HOUSE_NUMBER = regex.compile(r"(?:^|\s)(?:No\.?\s*|N[º°]\s*|#\s*)?\d+[A-Za-z]?(?:\s*[-–/]\s*\d+[A-Za-z]?)?(?=\s|,|$)", _FLAGS)
 _POSTCODE_WITH_PLACE = regex.compile(r"\p{Lu}[\p{L}.\- ]+\s+\d{4,6}\b|\b\d{4,6}\s+\p{Lu}[\p{L}.\-]+", regex.VERSION1)
-_DC = regex.compile(r"\bD\.\s?C\.|\bD\.F\.", _FLAGS)
 
 
 def is_address_start(part: str) -> bool:
@@ -36,17 +35,6 @@ def is_address_start(part: str) -> bool:
     if _STREET.search(part) and (_HOUSE_NUMBER.search(part) or _POSTCODE_WITH_PLACE.search(part) or len(part.split()) <= 6):
         return True
     return any(_POSTCODE_WITH_PLACE.fullmatch(piece.strip(" ,.")) for piece in part.split(","))
-
-
-def is_address_continuation(part: str) -> bool:
-    """After an address has begun: a town, region, postcode or country ("London", "E11 1YE", "Bogotá D.C.")."""
-    part = part.strip(" ,.")
-    if not part:
-        return False
-    if is_address_start(part) or _DC.search(part) or country_in(part):
-        return True
-    words = part.split()
-    return len(words) <= 4 and all(w[:1].isupper() or w[:1].isdigit() or (w.islower() and len(w) <= 3) for w in words)
 
 
 def address_country(value: str) -> str:

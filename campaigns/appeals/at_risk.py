@@ -132,7 +132,9 @@ _PLACE_PREPOSITION = regex.compile(
     r"(?:^|\s)(?:in|at|near|de|des|du|da|do|dos|das|di|del|della|von|aus|im|em|en|nel|nella|à|au|no|na)\s+$", regex.IGNORECASE
 )
 _PLACE_TAIL = regex.compile(
-    r"(?:State|City|Province|Region|District|County|Street|Square|Hospital|Prison|University|Port|Airport|Mine)$", regex.VERSION1
+    r"(?:State|City|Province|Region|District|County|Street|Square|Hospital|Prison|Jail|Gaol|Penitentiary|Court|University|Port|"
+    r"Airport|Mine)$",
+    regex.VERSION1,
 )
 
 
@@ -170,8 +172,27 @@ def find_people(
     status_starts = [m.start() for _, m in all_statuses]
     people: list[Person] = []
     marks: list[Mark] = []
+
+    def names_in(sentence: Span) -> list[tuple[str, Span]]:
+        kept = []
+        for name, span, honorific in _candidates(text, sentence):
+            while capitalised_nouns and len(name.split()) > 2 and not _said_again(name.split()[0], text):
+                head = name.split()[0]  # "Freund Ali Demir": a noun said once before the name
+                name = name[len(head) :].lstrip()
+                span = Span(span.end - len(name), span.end)
+            if not name[:1].isupper() or len(name.split()) < 2:
+                continue  # "von Ismet": what is left after the noun is not a full name
+            if _rejected(name, text, span, sentence, excluded_targets=excluded_targets, excluded=excluded, registry=registry):
+                continue
+            if not honorific and ((capitalised_nouns and not _said_again(name, text)) or _only_as_place(name, text)):
+                continue
+            kept.append((name, span))
+        return kept
+
     for paragraph in story:
+        previous: Span | None = None
         for sentence in sentences(text, paragraph):
+            before, previous = previous, sentence
             lo = bisect.bisect_left(status_starts, sentence.start)
             hi = bisect.bisect_left(status_starts, sentence.end)
             statuses = all_statuses[lo:hi]
@@ -187,33 +208,53 @@ def find_people(
             def word_index(pos: int, positions: list[int] = positions) -> int:
                 return bisect.bisect_left(positions, pos)
 
-            kept = []
-            for name, span, honorific in _candidates(text, sentence):
-                while capitalised_nouns and len(name.split()) > 2 and not _said_again(name.split()[0], text):
-                    head = name.split()[0]  # "Freund Ali Demir": a noun said once before the name
-                    name = name[len(head) :].lstrip()
-                    span = Span(span.end - len(name), span.end)
-                if not name[:1].isupper() or len(name.split()) < 2:
-                    continue  # "von Ismet": what is left after the noun is not a full name
-                if _rejected(name, text, span, sentence, excluded_targets=excluded_targets, excluded=excluded, registry=registry):
-                    continue
-                if not honorific and ((capitalised_nouns and not _said_again(name, text)) or _only_as_place(name, text)):
-                    continue
-                kept.append((name, span, word_index(span.start), word_index(span.end) - 1))
-            # each status word tells what was done to the nearest name
+            kept = [(name, span, word_index(span.start), word_index(span.end) - 1) for name, span in names_in(sentence)]
+            if not kept and before is not None and _opens_with_pronoun(text, sentence, lex):
+                # "They are held ... and have been charged": what is done is done to the people just named
+                for status, _m in statuses:
+                    for name, span in _coordinated(text, names_in(before), lex):
+                        _add(people, name, status, span, marks)
+                continue
+            # each status word tells what was done to the nearest name, and to the names joined to it by "and"
             for status, m in statuses:
                 at, end = word_index(m.start()), word_index(m.end())
                 best = None
-                for name, span, first, last in kept:
+                for index, (_name, span, first, last) in enumerate(kept):
                     if span.start <= m.start() < span.end:
                         continue
                     distance = min(abs(at - last), abs(first - end))
                     if distance <= _WINDOW and (best is None or distance < best[0]):
-                        best = (distance, name, span)
+                        best = (distance, index)
                 if best is not None:
-                    _add(people, best[1], status, best[2], marks)
+                    group = _coordinated(text, [(name, span) for name, span, _f, _l in kept], lex, around=best[1])
+                    for name, span in group:
+                        _add(people, name, status, span, marks)
     _merge(people)
     return [p.as_document() for p in people], marks
+
+
+def _opens_with_pronoun(text: str, sentence: Span, lex: Any) -> bool:
+    first = _TOKEN.match(text, sentence.start)
+    return bool(first) and first.group().casefold() in {w.casefold() for w in lex.words("pronouns")}
+
+
+def _coordinated(text: str, names: list[tuple[str, Span]], lex: Any, *, around: int | None = None) -> list[tuple[str, Span]]:
+    """The names joined by "and" or commas ("Rodel Macaraeg and Josefina Dizon"): around one of them, or the last run."""
+    if not names:
+        return []
+    joiner = {w.casefold() for w in lex.words("coordinators")}
+
+    def joined(a: Span, b: Span) -> bool:
+        between = text[a.end : b.start].strip(" \t,").casefold()
+        return not between or (between in joiner and "\n" not in text[a.end : b.start])
+
+    index = len(names) - 1 if around is None else around
+    lo = hi = index
+    while lo > 0 and joined(names[lo - 1][1], names[lo][1]):
+        lo -= 1
+    while hi + 1 < len(names) and joined(names[hi][1], names[hi + 1][1]):
+        hi += 1
+    return names[lo : hi + 1]
 
 
 def _add(people: list[Person], name: str, status: str, span: Span, marks: list[Mark]) -> None:
