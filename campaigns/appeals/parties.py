@@ -354,6 +354,10 @@ class _Builder:
         for line in lines:
             value = line.text
             channels = _channels(self.text, line)
+            salutation = "" if channels else _labelled_salutation(value)
+            if salutation:
+                party.salutation, party.salutation_span = salutation, Span(line.start, line.end)
+                continue
             if channels:
                 party.found += channels
                 residue = _residue(self.text, line, channels)
@@ -545,8 +549,8 @@ def find_parties(
                 block.insert(0, k)  # "copie : comité de soutien"
                 k -= 1
                 continue
-            if _is_prose(value) or cue or lex.closing.match(value) or _is_salutation(above):
-                break
+            if _is_prose(value) or cue or lex.closing.match(value) or _is_salutation(above) or lex.instruction.search(value):
+                break  # "TAKE ACTION: WRITE AN APPEAL ...": a heading over a model letter is not its addressee
             if not value[:1].isupper() and not value[:1].isdigit() and not _is_postal(value):
                 break
             block.insert(0, k)
@@ -859,11 +863,18 @@ def _objects(rest: str) -> list[str]:
         while kept and kept[0].lower() in _CONNECTORS:
             kept.pop(0)
         phrase = " ".join(kept).replace(" ,", ",")
-        if not phrase or len(phrase.split()) > 10:
-            continue
         capitals = [w for w in kept if w[:1].isupper()]
-        if capitals and (len(kept) > 1 or lex.object_noun.match(kept[0]) or len(capitals[0]) > 3):
+        if (
+            phrase
+            and len(phrase.split()) <= 10
+            and capitals
+            and (len(kept) > 1 or lex.object_noun.match(kept[0]) or len(capitals[0]) > 3)
+        ):
             out.append(phrase)
+        elif not out:
+            # "writing to express my concern at the arrest of A and B": the call's object is no name, so what
+            # follows "and" is the story's, not a second recipient
+            break
     return out
 
 
@@ -912,6 +923,14 @@ _NAME_LABEL_ONLY = regex.compile(r"^[\p{L} .]{2,30}?\s*:", regex.VERSION1)
 _ANY_LABEL = regex.compile(r"^(?P<label>[^:]{2,80}?)\s*:")
 
 
+def _labelled_salutation(value: str) -> str:
+    """ "Salutation: Dear Secretary" (a line of a recipient's block): the salutation, or ''."""
+    match = _NAME_LABEL_VALUE.match(value)
+    if match and lexicon().labels["salutation"].fullmatch(match.group("label").strip()):
+        return collapse(match.group("value")).rstrip(",:;!").strip()
+    return ""
+
+
 def _is_name_label(value: str) -> bool:
     match = _NAME_LABEL_AHEAD.match(value)
     return bool(match) and bool(lexicon().labels["name"].fullmatch(match.group("label").strip()))
@@ -943,6 +962,9 @@ def _entries(text: str, lines: list[Line], region: list[int]) -> list[list[int]]
         )
         name_label = _NAME_LABEL_ONLY.match(line.text)
         is_name_label = bool(name_label) and bool(lex.labels["name"].fullmatch(name_label.group().rstrip(": ")))
+        if entries and not channels and _labelled_salutation(line.text):
+            entries[-1].append(i)  # how to address the recipient above: part of its block, not a new one
+            continue
         if labelled and not is_name_label:
             entries.append([i])
             state = {"closed": True}

@@ -203,3 +203,16 @@ def test_every_language_is_one_file_with_every_kind_of_word(language):
 def test_the_language_of_an_appeal_is_detected_and_stored_on_the_draft(text, language):
     assert detect_language(text) == language
     assert appeal_draft(text=text).document["language"] == language
+
+
+def test_a_heading_over_a_model_letter_a_labelled_salutation_and_the_storys_names_are_no_recipients():
+    text = (
+        "TAKE ACTION: WRITE AN APPEAL IN YOUR OWN WORDS OR USE THIS MODEL LETTER\n\n"
+        "Dear Secretary,\n\nI am writing to express my concern at the arrest of Rosa Lima and Ana Cruz, union leaders.\n\n"
+        "Yours sincerely,\n\nPLEASE SEND APPEALS TO:\n\nJuan Reyes\nSecretary of Labour\nFax: +63 2 8925 0332\n"
+        "Salutation: Dear Secretary\n\nAnd copies to:\n\nEmbassy of the Philippines\nEmail: embassy@dfa.example\n"
+    )
+    parties = _parties(text, country="PH")
+    assert _names(parties) == (["Juan Reyes"], ["Embassy of the Philippines"])
+    assert parties.targets[0].salutation == "Dear Secretary"
+    assert _values(parties.targets[0]) == [("fax", "+63 2 8925 0332")]

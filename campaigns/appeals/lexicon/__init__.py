@@ -33,6 +33,7 @@ class Lexicon:
     data: dict[str, dict[str, Any]]
     call: regex.Pattern  # "send protests to", "envíen cartas a", "inviate ... all'": the recipients follow
     copy: regex.Pattern  # "send copies to", "con copia a", "cc:"
+    instruction: regex.Pattern  # "write an appeal", "envíen cartas": a call's verb and noun, a heading not an address
     salutation: regex.Pattern  # at a line's start
     audience: regex.Pattern  # "friends", "compañeros": a salutation to supporters, not to a target
     closing: regex.Pattern  # at a line's start
@@ -45,7 +46,7 @@ class Lexicon:
     to_word: regex.Pattern  # a preposition heading a recipient ("all'", "to", "para")
     street: regex.Pattern
     statuses: tuple[tuple[str, regex.Pattern], ...]
-    labels: dict[str, regex.Pattern]  # phone | fax | email | web | social | name
+    labels: dict[str, regex.Pattern]  # phone | fax | email | web | social | name | salutation
     titles: tuple[tuple[str, regex.Pattern], ...]  # (concept, pattern): "ambasciatore" and "ambassador" are one office
 
     def words(self, key: str, language: str | None = None) -> list[str]:
@@ -77,7 +78,7 @@ def lexicon() -> Lexicon:
     def union(key: str) -> str:
         return _alt([w for lang in languages for w in data[lang].get(key, [])])
 
-    calls = []
+    calls, instructions = [], []
     for lang in languages:
         entry = data[lang]
         to = _alt(entry.get("to_words", []))
@@ -85,6 +86,7 @@ def lexicon() -> Lexicon:
         after_to = r"(?:(?<=['’])|" + _E + ")"
         calls.append(rf"{_B}(?:{verbs})(?:-\p{{L}}+)?{_E}(?:[ \t]+[^\s.;!?:()]+){{0,8}}?[ \t]+(?:{to}){after_to}")
         calls.append(rf"{_B}(?:{nouns})[ \t]+(?:{to}){after_to}")
+        instructions.append(rf"{_B}(?:{verbs})(?:-\p{{L}}+)?{_E}(?:[ \t]+[^\s.;!?:()]+){{0,3}}?[ \t]+(?:{nouns}){_E}")
     concepts: dict[str, list[str]] = {}
     for lang in languages:
         for concept, words in data[lang].get("titles", {}).items():
@@ -103,7 +105,7 @@ def lexicon() -> Lexicon:
 
     labels = {
         kind: regex.compile(_SIMPLE_CASE + rf"{_B}(?:{_alt(label_words(kind))}){_E}", _FLAGS)
-        for kind in ("phone", "fax", "email", "web", "social", "name")
+        for kind in ("phone", "fax", "email", "web", "social", "name", "salutation")
     }
     to_words = union("to_words")
     return Lexicon(
@@ -111,6 +113,7 @@ def lexicon() -> Lexicon:
         data=data,
         call=regex.compile(_SIMPLE_CASE + "|".join(calls), _FLAGS),
         copy=regex.compile(_SIMPLE_CASE + rf"{_B}(?:{union('copy_cues')})", _FLAGS),
+        instruction=regex.compile(_SIMPLE_CASE + "|".join(instructions), _FLAGS),
         salutation=regex.compile(_SIMPLE_CASE + rf"^\s*(?:{union('salutations')}){_E}", _FLAGS),
         audience=regex.compile(_SIMPLE_CASE + rf"{_B}(?:{union('audience')}){_E}", _FLAGS),
         closing=regex.compile(_SIMPLE_CASE + rf"^\s*(?:{union('closings')}){_E}", _FLAGS),
