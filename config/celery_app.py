@@ -12,7 +12,8 @@ from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("solidarity")
+# BrokerAMQP: kombu connections that survive a Redis restart (config/broker.py says why).
+app = Celery("solidarity", amqp="config.broker:BrokerAMQP")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
