@@ -119,9 +119,13 @@ class Worker:
             self.process = subprocess.Popen(
                 command, cwd=django_settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
-        wait_until(
-            lambda: "ready." in self.log.read_text() or self.process.poll() is not None, timeout=30, what=f"{name} to start"
-        )
+        try:
+            wait_until(
+                lambda: "ready." in self.log.read_text() or self.process.poll() is not None, timeout=60, what=f"{name} to start"
+            )
+        except AssertionError:
+            self.kill()  # not yet in the fixture's list: nothing else would stop it
+            raise
         if self.process.poll() is not None:
             raise AssertionError(f"worker {name} exited:\n{self.log.read_text()[-3000:]}")
 
