@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from . import models as m
 from .partial_dates import normalise_partial_date
@@ -75,14 +76,129 @@ class ChannelInline(nested_admin.NestedTabularInline):
 class TargetInline(nested_admin.NestedStackedInline):
     model = m.Target
     extra = 0
-    fields = [("role", "kind"), "name", ("title", "salutation"), ("country", "note"), "position"]
+    fields = [("role", "kind"), "name", ("title", "salutation"), ("country", "language"), "note", "position"]
     inlines = [ChannelInline]
 
 
-class DemandInline(nested_admin.NestedTabularInline):
-    model = m.Demand
+class OriginalLanguageForm(forms.ModelForm):
+    """Edits a translatable object's texts in its original language; other languages are its Translations."""
+
+    translated_fields: tuple[str, ...] = ()
+
+    def _original_language(self) -> str:
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            rows = {t.language_code: t for t in self.instance.translations.all()}
+            row = rows.get(self._original_language())
+            for name in self.translated_fields:
+                self.initial.setdefault(name, getattr(row, name) if row is not None else getattr(self.instance, name))
+
+    def _post_clean(self):
+        super()._post_clean()  # type: ignore[misc]  # ModelForm has it; the stubs do not say so
+        self.instance.set_current_language(self._original_language())
+        for name in self.translated_fields:
+            if name in self.cleaned_data:
+                setattr(self.instance, name, self.cleaned_data[name])
+
+
+class CampaignForm(OriginalLanguageForm):
+    translated_fields = ("title", "summary", "message_subject", "message_body", "call_to_action")
+    title = forms.CharField(max_length=300, help_text=_("In the campaign's original language."))
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    message_subject = forms.CharField(label=_("Model message subject"), max_length=300, required=False)
+    message_body = forms.CharField(label=_("Model message"), required=False, widget=forms.Textarea)
+    call_to_action = forms.CharField(
+        label=_("Call to action"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What the campaign asks supporters to do, in a sentence or two."),
+    )
+
+    class Meta:
+        model = m.Campaign
+        fields = [
+            "language",
+            "slug",
+            "status",
+            "owner",
+            "country",
+            "place",
+            "sector",
+            "issued",
+            "deadline",
+            "goal",
+            "embed_origins",
+            "text",
+        ]
+
+    def _original_language(self) -> str:
+        return self.instance.language  # after _post_clean's construct_instance: the language the form chose
+
+
+class DemandForm(OriginalLanguageForm):
+    translated_fields = ("text",)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 50}))
+
+    class Meta:
+        model = m.Demand
+        fields = ["status", "date", "evidence", "position"]
+
+    def _original_language(self) -> str:
+        try:
+            return self.instance.campaign.language  # the campaign form's choice, once the formset has set it
+        except m.Campaign.DoesNotExist:
+            return m.Campaign._meta.get_field("language").get_default()
+
+
+class TranslationsFormSet(nested_admin.formsets.NestedInlineFormSet):
+    """The object's translations in languages other than its original (the original is edited in the form above)."""
+
+    def _original_language(self) -> str:
+        campaign = self.instance if isinstance(self.instance, m.Campaign) else getattr(self.instance, "campaign", None)
+        return campaign.language if campaign is not None and campaign.pk else ""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(language_code=self._original_language())
+
+    def clean(self):
+        super().clean()
+        original = self._original_language()
+        for form in self.forms:
+            if getattr(form, "cleaned_data", None) and form.cleaned_data.get("language_code") == original and original:
+                form.add_error("language_code", _("This is the original language: edit its text above."))
+
+
+class CampaignTranslationInline(nested_admin.NestedStackedInline):
+    model = m.CampaignTranslation
+    formset = TranslationsFormSet
+    fk_name = "master"
     extra = 0
-    fields = ["text", "status", "date", "evidence", "position"]
+    verbose_name = _("translation")
+    verbose_name_plural = _("translations (the campaign in other languages)")
+    fields = ["language_code", "title", "summary", ("message_subject", "call_to_action"), "message_body"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
+
+
+class DemandTranslationInline(nested_admin.NestedTabularInline):
+    model = m.DemandTranslation
+    formset = TranslationsFormSet
+    fk_name = "master"
+    extra = 0
+    verbose_name = _("translation")
+    verbose_name_plural = _("translations")
+    fields = ["language_code", "text"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
+
+
+class DemandInline(nested_admin.NestedStackedInline):
+    model = m.Demand
+    form = DemandForm
+    extra = 0
+    fields = ["text", ("status", "date"), "evidence", "position"]
+    inlines = [DemandTranslationInline]
 
 
 class ReadOnlyInlineMixin:
@@ -156,19 +272,20 @@ class SourceInline(nested_admin.NestedTabularInline):
 
 @admin.register(m.Campaign)
 class CampaignAdmin(nested_admin.NestedModelAdmin):
-    list_display = ["title", "status", "country", "place", "owner", "deadline", "action_count"]
-    list_filter = ["status", "country", "sector", "owner"]
-    search_fields = ["title", "summary", "place", "slug", "targets__name", "people__name"]
-    prepopulated_fields = {"slug": ["title"]}
+    form = CampaignForm
+    list_display = ["title", "language", "status", "country", "place", "owner", "deadline", "action_count"]
+    list_filter = ["status", "country", "sector", "owner", "language"]
+    search_fields = ["translations__title", "translations__summary", "place", "slug", "targets__name", "people__name"]
     date_hierarchy = "created"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "owner", "summary"]}),
+        (None, {"fields": ["language", "title", "slug", "status", "owner", "summary", "call_to_action"]}),
         ("Where and when", {"fields": [("country", "place"), "sector", ("issued", "deadline")]}),
         ("Model message", {"fields": ["message_subject", "message_body"]}),
         ("Goal and embedding", {"fields": ["goal", "embed_origins"]}),
         ("Full text of the appeal", {"fields": ["text"], "classes": ["collapse"]}),
     ]
     inlines = [
+        CampaignTranslationInline,
         CampaignOrganisationInline,
         TargetInline,
         DemandInline,
@@ -180,7 +297,7 @@ class CampaignAdmin(nested_admin.NestedModelAdmin):
     ]
 
     def get_queryset(self, request):
-        queryset = campaigns_managed_by(request.user).select_related("owner")
+        queryset = campaigns_managed_by(request.user).select_related("owner").prefetch_related("translations")
         return queryset.annotate(action_count=Count("actions", distinct=True))
 
     @admin.display(ordering="action_count", description="actions")
@@ -279,7 +396,7 @@ class ActionAdminForm(forms.ModelForm):
 class ActionAdmin(ScopedToCampaignAdmin):
     list_display = ["date", "kind", "campaign", "by", "represents", "via", "created"]
     list_filter = ["kind", "via", "date", ("campaign", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["reference", "subject", "text", "campaign__title", "organisations__name"]
+    search_fields = ["reference", "subject", "text", "campaign__translations__title", "organisations__name"]
     list_select_related = ["campaign", "supporter"]
     autocomplete_fields = ["organisations"]
     filter_horizontal = ["targets"]

@@ -5,16 +5,19 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django_countries.fields import CountryField
+from parler.fields import TranslatedField
+from parler.models import TranslatableModel, TranslatedFields
 
 from .channels import channel_normalise
 from .kinds import NUMBER_KINDS, ActionKind, ChannelKind
+from .languages import CONTENT_LANGUAGES, DEFAULT
 from .partial_dates import validate_partial_date
 
 PARTIAL_DATE_HELP = "YYYY, YYYY-MM, YYYY-MM-DD, or --MM-DD when the year is unknown."
@@ -91,7 +94,91 @@ class Membership(models.Model):
         return f"{self.user} in {self.organisation}"
 
 
-class Campaign(models.Model):
+def language_field(verbose_name: str, *, blank: bool = False, help_text: str = "") -> models.CharField:
+    return models.CharField(
+        verbose_name,
+        max_length=15,
+        choices=CONTENT_LANGUAGES,
+        blank=blank,
+        default="" if blank else DEFAULT,
+        help_text=help_text,
+    )
+
+
+class OriginalLanguageFallback:
+    """A translated field missing in the current language reads in the object's original language.
+
+    parler falls back to one site-wide language (settings.PARLER_LANGUAGES); a campaign's fallback is its own
+    original, which may be any language. Only reads fall back; writes go to the current language.
+    """
+
+    def __init__(self, *args, **kwargs):
+        # A new object's texts (title=..., text=...) are written in its original language, not in whatever language
+        # the request happens to be in. Rows read from the database come positionally and are left alone.
+        if kwargs and not args and "_current_language" not in kwargs:
+            kwargs["_current_language"] = self.original_language_of(kwargs)
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def original_language_of(cls, kwargs: dict) -> str:
+        raise NotImplementedError
+
+    def original_language(self) -> str:
+        raise NotImplementedError
+
+    def field_language(self, name: str) -> str:
+        """The language a translated field reads in now: the current one where its translation says it, else the original."""
+        current = self.get_current_language()  # type: ignore[attr-defined]
+        try:
+            if getattr(self.get_translation(current), name):  # type: ignore[attr-defined]
+                return current
+        except ObjectDoesNotExist:
+            pass
+        return self.original_language()
+
+    def _get_translated_model(self, language_code=None, use_fallback=False, auto_create=False, meta=None):
+        parent = super()._get_translated_model  # type: ignore[misc]
+        if not use_fallback or auto_create:
+            return parent(language_code, use_fallback, auto_create, meta)
+        try:
+            return parent(language_code, False, False, meta)
+        except ObjectDoesNotExist:
+            original = self.original_language()
+            if original and original != (language_code or self._current_language):  # type: ignore[attr-defined]
+                try:
+                    return parent(original, False, False, meta)
+                except ObjectDoesNotExist:
+                    pass
+            return parent(language_code, True, False, meta)
+
+
+class BlankReadsOriginal:
+    """A text a translation leaves blank reads as the original's (a translation may translate only the title)."""
+
+    def __init__(self, descriptor):
+        self.descriptor = descriptor
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self.descriptor  # what parler and the admin look for on the class
+        value = self.descriptor.__get__(instance, owner)
+        if value == "" and instance.get_current_language() != instance.original_language():
+            try:
+                return getattr(instance.get_translation(instance.original_language()), self.descriptor.field.name)
+            except ObjectDoesNotExist:
+                return value
+        return value
+
+    def __set__(self, instance, value):
+        self.descriptor.__set__(instance, value)
+
+
+def _blank_reads_original(model, *names: str) -> None:
+    for name in names:
+        setattr(model, name, BlankReadsOriginal(model.__dict__[name]))
+
+
+class Campaign(OriginalLanguageFallback, TranslatableModel):
     class Status(models.TextChoices):
         DRAFT = "draft"
         ACTIVE = "active"
@@ -101,9 +188,22 @@ class Campaign(models.Model):
         CLOSED = "closed"
 
     slug = models.SlugField(max_length=100, unique=True)
-    title = models.CharField(max_length=300)
-    summary = models.TextField(blank=True)
-    text = models.TextField("full text of the appeal", blank=True)
+    language = language_field("original language", help_text="The language the campaign was written in; others are translations.")
+    translations = TranslatedFields(
+        title=models.CharField(max_length=300),
+        summary=models.TextField(blank=True),
+        message_subject=models.CharField("model message subject", max_length=300, blank=True),
+        message_body=models.TextField("model message", blank=True),
+        call_to_action=models.TextField(blank=True, help_text="What the campaign asks supporters to do, in a sentence or two."),
+        meta={"verbose_name": "campaign translation"},
+    )
+    # A field missing in the reader's language reads in the original, and never raises.
+    title = TranslatedField(any_language=True)
+    summary = TranslatedField(any_language=True)
+    message_subject = TranslatedField(any_language=True)
+    message_body = TranslatedField(any_language=True)
+    call_to_action = TranslatedField(any_language=True)
+    text = models.TextField("full text of the appeal", blank=True, help_text="As the appeal was written, in its own language.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     country = CountryField(blank=True, db_index=True)
     place = models.CharField(max_length=300, blank=True)
@@ -119,8 +219,6 @@ class Campaign(models.Model):
         help_text="The organisation whose organisers run this campaign.",
     )
     organisations = models.ManyToManyField(Organisation, through="CampaignOrganisation", related_name="campaigns")
-    message_subject = models.CharField("model message subject", max_length=300, blank=True)
-    message_body = models.TextField("model message", blank=True)
     goal = models.PositiveIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)], help_text="How many actions the organisers aim for."
     )
@@ -142,6 +240,13 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def original_language(self) -> str:
+        return self.language
+
+    @classmethod
+    def original_language_of(cls, kwargs: dict) -> str:
+        return kwargs.get("language") or DEFAULT
+
     @property
     def is_published(self) -> bool:
         return self.status != self.Status.DRAFT
@@ -149,6 +254,10 @@ class Campaign(models.Model):
     @property
     def is_past_deadline(self) -> bool:
         return self.deadline is not None and self.deadline < timezone.localdate()
+
+
+_blank_reads_original(Campaign, "title", "summary", "message_subject", "message_body", "call_to_action")
+CampaignTranslation = Campaign._parler_meta.root_model  # the campaign in one language: title, summary, message ...
 
 
 class CampaignStatusChange(models.Model):
@@ -218,6 +327,9 @@ class Target(models.Model):
     title = models.CharField(max_length=300, blank=True, help_text="Position, e.g. President of the Republic.")
     salutation = models.CharField(max_length=200, blank=True)
     country = CountryField(blank=True)
+    language = language_field(
+        "language", blank=True, help_text="The language the target reads; letters go in it when the campaign has one."
+    )
     note = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
 
@@ -267,7 +379,7 @@ class Channel(models.Model):
         self.value, self.e164 = channel_normalise(kind=self.kind, value=self.value, masked=self.masked, default_region=region)
 
 
-class Demand(models.Model):
+class Demand(OriginalLanguageFallback, TranslatableModel):
     class Status(models.TextChoices):
         OPEN = "open"
         MET = "met"
@@ -275,7 +387,8 @@ class Demand(models.Model):
         REJECTED = "rejected"
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="demands")
-    text = models.TextField()
+    translations = TranslatedFields(text=models.TextField(), meta={"verbose_name": "demand translation"})
+    text = TranslatedField(any_language=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     date = PartialDateField("outcome date")
     evidence = models.TextField(blank=True, help_text="What shows the outcome: a source, a quote.")
@@ -286,6 +399,18 @@ class Demand(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def original_language(self) -> str:
+        return self.campaign.language
+
+    @classmethod
+    def original_language_of(cls, kwargs: dict) -> str:
+        campaign = kwargs.get("campaign")
+        return campaign.language if campaign is not None else DEFAULT
+
+
+_blank_reads_original(Demand, "text")
+DemandTranslation = Demand._parler_meta.root_model
 
 
 class PersonStatus(models.TextChoices):
@@ -388,6 +513,7 @@ class Supporter(models.Model):
     email = models.EmailField(blank=True, db_index=True)
     organisation = models.CharField(max_length=300, blank=True)
     country = CountryField(blank=True)
+    language = language_field("language", blank=True, help_text="The language they act in: news and reminders are sent in it.")
     consent_updates = models.BooleanField(default=False)
     consented_at = models.DateTimeField(null=True, blank=True)
     unsubscribe_token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
@@ -442,6 +568,7 @@ class Action(models.Model):
     )
     copies_sent = models.BooleanField(default=False)
     country = CountryField(blank=True, help_text="Where the action was taken from.")
+    language = language_field("language", blank=True, help_text="The language the supporter acted in.")
     via = models.CharField(max_length=10, choices=Via.choices, default=Via.RECORDED)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, help_text="For a call: how it went.")
     source = models.CharField(max_length=32, blank=True, help_text="The referral code (?src=) of the link the supporter came by.")

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "nested_admin",
+    "parler",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -227,6 +228,11 @@ LOGIN_URL = "admin:login"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Campaign content in several languages (django-parler): a campaign reads in the supporter's language where a
+# translation exists, else in its own original language (campaigns.models.OriginalLanguageFallback), never
+# in a site-wide default. No translation cache: a translation saved is read back at once, in every process.
+PARLER_ENABLE_CACHING = False
+PARLER_SHOW_EXCLUDED_LANGUAGE_TABS = True
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import models as m
+from ..languages import language_normalise
 from ..partial_dates import normalise_partial_date
 from ..permissions import action_refusals, action_text_public
 from ..rules import CONSENT_NEEDS_EMAIL, consent_is_possible
@@ -34,6 +36,23 @@ class CountryCodeField(serializers.ChoiceField):
 
     def to_representation(self, value):
         return _country(value)
+
+
+class LanguageCodeField(serializers.CharField):
+    """A language code Django knows (es, ru, pt-br ...), normalised; blank when not given."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 15)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        given = super().to_internal_value(data).strip()
+        code = language_normalise(given)
+        if given and not code:
+            raise serializers.ValidationError(_("%(code)s is not a language code (e.g. en, ru, es).") % {"code": repr(given)})
+        return code
 
 
 class SafeSlugRelatedField(serializers.SlugRelatedField):
@@ -65,6 +84,7 @@ class DocTarget(serializers.Serializer):
     title = serializers.CharField()
     salutation = serializers.CharField(allow_null=True)
     country = serializers.CharField(allow_null=True)
+    language = serializers.CharField(allow_null=True, help_text="The language the target reads (e.g. ru); letters go in it.")
     note = serializers.CharField()
     channels = DocChannel(many=True)
 
@@ -133,6 +153,7 @@ class SupporterSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     organisation = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     country = CountryCodeField(required=False, default="", allow_null=True)
+    language = LanguageCodeField(required=False, help_text="The language they read: news and reminders are sent in it.")
     consent_updates = serializers.BooleanField(required=False, default=False, help_text="May we email them updates?")
 
     def validate(self, attrs):
@@ -157,6 +178,7 @@ class DocAction(serializers.Serializer):
     represents = serializers.IntegerField(min_value=1)
     copies_sent = serializers.BooleanField()
     country = serializers.CharField(allow_null=True)
+    language = serializers.CharField(required=False, allow_null=True, help_text="The language the supporter acted in.")
     signatories = SignatorySerializer(many=True)
     text_public = serializers.BooleanField(
         required=False, help_text="The supporter chose to publish their words; only for the campaign's organisers."
@@ -189,12 +211,24 @@ class DocMessage(serializers.Serializer):
     body = serializers.CharField()
 
 
+class DocTranslation(serializers.Serializer):
+    title = serializers.CharField(help_text="Blank: the original's.")
+    summary = serializers.CharField()
+    message = DocMessage()
+    call_to_action = serializers.CharField()
+    demands = serializers.ListField(child=serializers.CharField(), help_text="In the order of the campaign's demands.")
+
+
 class CampaignDocumentSerializer(serializers.Serializer):
     """The campaign document (docs/campaign-document.md). Supporters' details only for the campaign's organisers."""
 
     slug = serializers.SlugField()
+    language = serializers.CharField(
+        help_text="The original language (e.g. ru): the title, summary, message and demands are in it."
+    )
     title = serializers.CharField()
     summary = serializers.CharField()
+    call_to_action = serializers.CharField()
     status = serializers.ChoiceField(choices=m.Campaign.Status.choices)
     issued = serializers.CharField(allow_null=True, help_text="Partial date: YYYY, YYYY-MM, YYYY-MM-DD or --MM-DD.")
     deadline = serializers.DateField(allow_null=True)
@@ -202,6 +236,7 @@ class CampaignDocumentSerializer(serializers.Serializer):
     sector = serializers.CharField()
     owner = serializers.CharField(allow_null=True, help_text="The organisation whose organisers run the campaign.")
     message = DocMessage()
+    translations = serializers.DictField(child=DocTranslation(), help_text="The campaign in other languages, by language code.")
     organisations = DocOrganisation(many=True)
     targets = DocTarget(many=True)
     copy_to = DocTarget(many=True)
@@ -220,6 +255,9 @@ class CampaignDocumentSerializer(serializers.Serializer):
 
 
 class CampaignSummarySerializer(serializers.ModelSerializer):
+    title = serializers.CharField(read_only=True, help_text="In the request's language where translated, else the original.")
+    summary = serializers.CharField(read_only=True)
+    languages = serializers.SerializerMethodField(help_text="The languages it can be read in, the original first.")
     location = serializers.SerializerMethodField()
     issued = serializers.SerializerMethodField(help_text="Partial date.")
     owner = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
@@ -229,6 +267,8 @@ class CampaignSummarySerializer(serializers.ModelSerializer):
         model = m.Campaign
         fields = [
             "slug",
+            "language",
+            "languages",
             "title",
             "summary",
             "status",
@@ -241,6 +281,10 @@ class CampaignSummarySerializer(serializers.ModelSerializer):
             "modified",
             "url",
         ]
+
+    def get_languages(self, campaign) -> list[str]:
+        others = sorted(t.language_code for t in campaign.translations.all() if t.language_code != campaign.language)
+        return [campaign.language, *others]
 
     @extend_schema_field(LocationSerializer)
     def get_location(self, campaign) -> dict:
@@ -517,6 +561,7 @@ class ActionCreateSerializer(serializers.Serializer):
     )
     copies_sent = serializers.BooleanField(required=False, default=False)
     country = CountryCodeField(required=False, default="", allow_null=True, help_text="Where it was done from.")
+    language = LanguageCodeField(required=False, help_text="The language the supporter acted in (default: the request's).")
     supporter = SupporterSerializer(required=False, allow_null=True, write_only=True)
     organisations = SafeSlugRelatedField(
         slug_field="name", many=True, queryset=m.Organisation.objects.all(), required=False, help_text="Organisers only."

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from .. import models as m
 from ..documents.shape import CampaignDocument, CampaignInput
 from ..documents.validation import CampaignDoc, document_validate
+from ..languages import language_active
 from ..permissions import (
     campaigns_managed_by,
     campaigns_visible_to,
@@ -97,12 +98,12 @@ class CampaignViewSet(ScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSe
     lookup_value_regex = SLUG_REGEX
     serializer_class = s.CampaignSummarySerializer
     filterset_class = filters.CampaignFilter
-    ordering_fields = ["created", "modified", "title", "deadline", "slug"]
+    ordering_fields = ["created", "modified", "deadline", "slug"]
     ordering = ["-created", "-id"]
     http_method_names = ["get", "post", "put", "head", "options"]
 
     def get_queryset(self):
-        return self.visible_campaigns.select_related("owner")
+        return self.visible_campaigns.select_related("owner").prefetch_related("translations")
 
     def retrieve(self, request, slug=None):
         campaign = get_object_or_404(campaigns_for_documents().filter(pk__in=self.visible_campaigns.values("pk")), slug=slug)
@@ -216,7 +217,7 @@ class TargetViewSet(CampaignPartViewSet):
 
 @extend_schema_view(list=extend_schema(summary="List demands"), retrieve=extend_schema(summary="Read a demand"))
 class DemandViewSet(CampaignPartViewSet):
-    base_queryset = m.Demand.objects.select_related("campaign")
+    base_queryset = m.Demand.objects.select_related("campaign").prefetch_related("translations")
     serializer_class = s.DemandSerializer
     filterset_class = filters.DemandFilter
     ordering = ["campaign_id", "position", "id"]
@@ -310,6 +311,7 @@ class ActionViewSet(mixins.CreateModelMixin, CampaignPartViewSet):
         serializer = s.ActionCreateSerializer(data=self.request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        data["language"] = data.get("language") or language_active()  # the request's (Accept-Language), if not said
         details = supporter_details_clean(**(data.pop("supporter", None) or {}))
         recorded = action_record(supporter_details=details, **data)
         campaign = data["campaign"]

@@ -30,6 +30,7 @@ class TargetDoc(TypedDict):
     title: str
     salutation: str | None
     country: str | None
+    language: str | None  # the language the target reads (campaigns.languages), None: not known
     note: str
     channels: list[ChannelDoc]
 
@@ -94,6 +95,7 @@ class SupporterDoc(TypedDict):
     email: str
     organisation: str
     country: str | None
+    language: NotRequired[str | None]  # the language they act in (news is sent in it)
     consent_updates: bool
 
 
@@ -111,6 +113,7 @@ class ActionDoc(TypedDict, Generic[D]):
     represents: int
     copies_sent: bool
     country: str | None
+    language: NotRequired[str | None]  # the language the supporter acted in
     signatories: list[SignatoryDoc]
     supporter: NotRequired[SupporterDoc | None]  # personal: only in organisers' documents
     text_public: NotRequired[bool]  # the supporter chose to publish their words (organisers' documents)
@@ -141,10 +144,22 @@ class MessageDoc(TypedDict):
     body: str
 
 
-class CampaignDocumentOf(TypedDict, Generic[D]):
-    slug: str
+class TranslationDoc(TypedDict):
+    """The campaign in one more language: any of these may be blank (that part then reads in the original)."""
+
     title: str
     summary: str
+    message: MessageDoc
+    call_to_action: str
+    demands: list[str]  # the demands' texts in this language, in the campaign's order of demands
+
+
+class CampaignDocumentOf(TypedDict, Generic[D]):
+    slug: str
+    language: str  # the original language: title, summary, message, demands and text are in it
+    title: str
+    summary: str
+    call_to_action: str
     text: str
     status: str
     issued: str | None  # partial
@@ -153,6 +168,7 @@ class CampaignDocumentOf(TypedDict, Generic[D]):
     sector: str
     owner: str | None
     message: MessageDoc
+    translations: dict[str, TranslationDoc]  # language code → the campaign in that language
     organisations: list[OrganisationDoc]
     targets: list[TargetDoc]
     copy_to: list[TargetDoc]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from django_countries import countries
 from rest_framework import serializers
 
 from .. import models as m
 from ..channels import channel_normalise
+from ..languages import language_normalise
 from ..partial_dates import normalise_partial_date
 from .shape import CampaignInput
 
@@ -71,6 +73,17 @@ class CountryDocField(OptionalTextField):
         return code
 
 
+class LanguageDocField(OptionalTextField):
+    """A language code Django knows (en, ru, pt-br ...), normalised; blank when not given."""
+
+    def to_internal_value(self, data: Any) -> str:
+        given = str(super().to_internal_value(data)).strip()
+        code = language_normalise(given)
+        if given and not code:
+            raise serializers.ValidationError(_("%(code)s is not a language code (e.g. en, ru, es).") % {"code": repr(data)})
+        return code
+
+
 def _text(**kwargs: Any) -> serializers.CharField:
     kwargs.setdefault("required", False)
     kwargs.setdefault("allow_blank", True)
@@ -120,6 +133,7 @@ class TargetDoc(serializers.Serializer):
     title = _text(max_length=300)
     salutation = _text(max_length=200)
     country = CountryDocField()
+    language = LanguageDocField()
     note = _text()
     channels = serializers.ListField(child=serializers.DictField(), required=False, default=list)
 
@@ -193,6 +207,7 @@ class SupporterDoc(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True, allow_null=True, max_length=254)
     organisation = _text(max_length=300)
     country = CountryDocField()
+    language = LanguageDocField()
     consent_updates = serializers.BooleanField(required=False, default=False)
 
 
@@ -216,6 +231,7 @@ class ActionDoc(serializers.Serializer):
     represents = serializers.IntegerField(required=False, default=1, min_value=1, max_value=2**31 - 1)
     copies_sent = serializers.BooleanField(required=False, default=False)
     country = CountryDocField()
+    language = LanguageDocField()
     signatories = _list(SignatoryDoc())
     text_public = serializers.BooleanField(required=False, default=False)
 
@@ -245,10 +261,33 @@ class MessageDoc(serializers.Serializer):
     body = _text()
 
 
+class TranslationDoc(serializers.Serializer):
+    title = _text(max_length=300)
+    summary = _text()
+    message = MessageDoc(required=False)
+    call_to_action = _text()
+    demands = _list(_text())
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        attrs: dict[str, Any] = super().to_internal_value(data)
+        message = attrs.get("message") or {}
+        return {
+            "title": attrs.get("title") or "",
+            "summary": attrs.get("summary") or "",
+            "message": {"subject": message.get("subject") or "", "body": message.get("body") or ""},
+            "call_to_action": attrs.get("call_to_action") or "",
+            "demands": [text or "" for text in attrs["demands"]],
+        }
+
+
 class CampaignDoc(serializers.Serializer):
     slug = serializers.SlugField(max_length=100)
+    language = LanguageDocField(
+        help_text="The original language (default en): the title, summary, message and demands are in it."
+    )
     title = serializers.CharField(max_length=300)
     summary = _text()
+    call_to_action = _text()
     text = _text()
     status = serializers.ChoiceField(choices=m.Campaign.Status.choices, required=False, default="draft")
     issued = PartialDateDocField()
@@ -257,6 +296,7 @@ class CampaignDoc(serializers.Serializer):
     sector = _text(max_length=100)
     owner = _text(max_length=300, help_text="Name of the organisation whose organisers run the campaign.")
     message = MessageDoc(required=False)
+    translations = serializers.DictField(child=TranslationDoc(), required=False, default=dict)
     organisations = _list(OrganisationRoleDoc())
     targets = _list(TargetDoc())
     copy_to = _list(TargetDoc())
@@ -268,7 +308,47 @@ class CampaignDoc(serializers.Serializer):
     responses = _list(ResponseDoc())
     sources = _list(SourceDoc())
 
+    def validate_translations(self, value: dict[str, Any]) -> dict[str, Any]:
+        translations: dict[str, Any] = {}
+        for given, translation in value.items():
+            code = language_normalise(given)
+            if not code:
+                raise serializers.ValidationError(
+                    {given: [_("%(code)s is not a language code (e.g. en, ru, es).") % {"code": repr(given)}]}
+                )
+            if code in translations:
+                raise serializers.ValidationError({given: [_("The language %(code)s appears twice.") % {"code": code}]})
+            translations[code] = translation
+        return translations
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        original = attrs.get("language") or m.Campaign._meta.get_field("language").get_default()
+        if original in attrs["translations"]:
+            raise serializers.ValidationError(
+                {
+                    "translations": {
+                        original: [
+                            _("%(code)s is the campaign's original language: its text is the document's own.")
+                            % {"code": original}
+                        ]
+                    }
+                }
+            )
+        for code, translation in attrs["translations"].items():
+            if len(translation["demands"]) > len(attrs["demands"]):
+                raise serializers.ValidationError(
+                    {
+                        "translations": {
+                            code: {
+                                "demands": [
+                                    _("%(given)d demands, but the campaign has %(count)d.")
+                                    % {"given": len(translation["demands"]), "count": len(attrs["demands"])}
+                                ]
+                            }
+                        }
+                    }
+                )
+        attrs["language"] = original
         for role in ("targets", "copy_to"):
             names = [t["name"] for t in attrs[role]]
             for index, name in enumerate(names):

@@ -25,14 +25,22 @@ def campaigns_public_list(
     campaigns = campaigns_visible_to(user)
     if query:
         campaigns = campaigns.filter(
-            Q(title__icontains=query) | Q(summary__icontains=query) | Q(place__icontains=query) | Q(sector__icontains=query)
+            Q(
+                pk__in=m.CampaignTranslation.objects.filter(Q(title__icontains=query) | Q(summary__icontains=query)).values(
+                    "master"
+                )
+            )
+            | Q(place__icontains=query)
+            | Q(sector__icontains=query)
         )
     if country:
         campaigns = campaigns.filter(country=country)
     if status:
         campaigns = campaigns.filter(status=status)
     active_first = Case(When(status=m.Campaign.Status.ACTIVE, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return campaigns.annotate(active_first=active_first).order_by("active_first", "-created", "-id")
+    return (
+        campaigns.annotate(active_first=active_first).prefetch_related("translations").order_by("active_first", "-created", "-id")
+    )
 
 
 def campaign_countries(*, user: AbstractBaseUser | AnonymousUser) -> list[str]:
@@ -50,7 +58,8 @@ def campaign_page(*, campaign: m.Campaign) -> m.Campaign:
         [campaign],
         Prefetch("targets", queryset=target_queryset()),
         Prefetch("campaign_organisations", queryset=m.CampaignOrganisation.objects.select_related("organisation")),
-        "demands",
+        "translations",
+        Prefetch("demands", queryset=m.Demand.objects.prefetch_related("translations")),
         Prefetch("people", queryset=m.Person.objects.prefetch_related("history")),
         "events",
         "updates",
@@ -218,7 +227,11 @@ def recent_public_actions(*, campaign: m.Campaign, limit: int = 5) -> list[dict[
 def campaigns_like_draft(*, title: str, target_names: list[str], limit: int = 5) -> list[tuple[m.Campaign, str]]:
     """Existing campaigns an imported appeal may repeat: the same title, or a target of the same name, with why."""
     names = [n for n in target_names if n and n not in ("Target", "Recipient of copies")]
-    query = Q(title__iexact=title.strip()) if title.strip() else Q(pk__in=[])
+    query = (
+        Q(pk__in=m.CampaignTranslation.objects.filter(title__iexact=title.strip()).values("master"))
+        if title.strip()
+        else Q(pk__in=[])
+    )
     if names:
         query |= Q(targets__role="target", targets__name__in=names)
     out = []

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from .. import models as m
-from ..documents.shape import ActionDoc, CampaignDocument, ChannelDoc, TargetDoc
+from ..documents.shape import ActionDoc, CampaignDocument, ChannelDoc, SupporterDoc, TargetDoc, TranslationDoc
 from ..permissions import action_text_public
 
 
@@ -20,7 +20,8 @@ def campaigns_for_documents(*, slugs: list[str] | None = None, actions: bool = T
     prefetches: list[str | Prefetch[Any]] = [
         Prefetch("campaign_organisations", queryset=m.CampaignOrganisation.objects.select_related("organisation")),
         Prefetch("targets", queryset=m.Target.objects.prefetch_related("channels")),
-        "demands",
+        "translations",
+        Prefetch("demands", queryset=m.Demand.objects.prefetch_related("translations")),
         Prefetch("people", queryset=m.Person.objects.prefetch_related("history")),
         "events",
         "updates",
@@ -49,6 +50,7 @@ def _target(target: m.Target) -> TargetDoc:
         "title": target.title,
         "salutation": target.salutation or None,
         "country": str(target.country) or None,
+        "language": target.language or None,
         "note": target.note,
         "channels": [_channel(c) for c in target.channels.all()],
     }
@@ -83,17 +85,53 @@ def _action(action: m.Action, *, include_personal: bool) -> ActionDoc[str]:
         "country": str(action.country) or None,
         "signatories": [{"name": s.name, "title": s.title, "organisation": s.organisation} for s in action.signatories.all()],
     }
+    if action.language:
+        document["language"] = action.language
     if include_personal and action.text_public:
         document["text_public"] = True
     if include_personal and supporter:
-        document["supporter"] = {
+        details: SupporterDoc = {
             "name": supporter.name,
             "email": supporter.email,
             "organisation": supporter.organisation,
             "country": str(supporter.country) or None,
             "consent_updates": supporter.consent_updates,
         }
+        if supporter.language:
+            details["language"] = supporter.language
+        document["supporter"] = details
     return document
+
+
+def _translations_by_language(obj: Any) -> dict[str, Any]:
+    """The object's translation rows by language (prefetched: no query)."""
+    return {t.language_code: t for t in obj.translations.all()}
+
+
+def campaign_translations(*, campaign: m.Campaign) -> dict[str, TranslationDoc]:
+    """The campaign in each language other than its original, as the document's `translations`."""
+    demands = [_translations_by_language(d) for d in campaign.demands.all()]
+    documents: dict[str, TranslationDoc] = {}
+    for code, row in sorted(_translations_by_language(campaign).items()):
+        if code == campaign.language:
+            continue
+        texts = [d[code].text if code in d else "" for d in demands]
+        while texts and not texts[-1]:
+            texts.pop()
+        documents[code] = {
+            "title": row.title,
+            "summary": row.summary,
+            "message": {"subject": row.message_subject, "body": row.message_body},
+            "call_to_action": row.call_to_action,
+            "demands": texts,
+        }
+    return documents
+
+
+def _original(obj: Any, language: str, field: str) -> str:
+    """A translated field in the original language (the document's own text), whatever language is active."""
+    row = _translations_by_language(obj).get(language)
+    return str(getattr(row, field)) if row is not None else str(getattr(obj, field))
 
 
 def campaign_document(*, campaign: m.Campaign, include_personal: bool = False, include_actions: bool = True) -> CampaignDocument:
@@ -105,15 +143,21 @@ def campaign_document(*, campaign: m.Campaign, include_personal: bool = False, i
     organisations = list(campaign.campaign_organisations.all())
     return {
         "slug": campaign.slug,
-        "title": campaign.title,
-        "summary": campaign.summary,
+        "language": campaign.language,
+        "title": _original(campaign, campaign.language, "title"),
+        "summary": _original(campaign, campaign.language, "summary"),
+        "call_to_action": _original(campaign, campaign.language, "call_to_action"),
         "status": campaign.status,
         "issued": campaign.issued or None,
         "deadline": campaign.deadline.isoformat() if campaign.deadline else None,
         "location": {"country": str(campaign.country) or None, "place": campaign.place},
         "sector": campaign.sector,
         "owner": campaign.owner.name if campaign.owner else None,
-        "message": {"subject": campaign.message_subject, "body": campaign.message_body},
+        "message": {
+            "subject": _original(campaign, campaign.language, "message_subject"),
+            "body": _original(campaign, campaign.language, "message_body"),
+        },
+        "translations": campaign_translations(campaign=campaign),
         "organisations": [
             {
                 "name": co.organisation.name,
@@ -130,7 +174,8 @@ def campaign_document(*, campaign: m.Campaign, include_personal: bool = False, i
         "targets": [_target(t) for t in targets if t.role == m.Target.Role.TARGET],
         "copy_to": [_target(t) for t in targets if t.role == m.Target.Role.COPY_TO],
         "demands": [
-            {"text": d.text, "status": d.status, "date": d.date or None, "evidence": d.evidence} for d in campaign.demands.all()
+            {"text": _original(d, campaign.language, "text"), "status": d.status, "date": d.date or None, "evidence": d.evidence}
+            for d in campaign.demands.all()
         ],
         "people": [
             {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..kinds import KIND_FOR_CHANNEL, SENDABLE_WAYS
+from ..languages import language_normalise
 from ..letters import email_body, fax_cover
 from ..models import Action, Campaign, Channel, Delivery, Organisation, Signatory, Supporter, Target
 from ..rules import FUTURE_ACTION, date_is_future
@@ -99,6 +100,7 @@ def action_record(
     represents: int = 1,
     copies_sent: bool = False,
     country: str = "",
+    language: str = "",
     signatories: Sequence[dict[str, str]] = (),
     via: str = Action.Via.RECORDED,
     dedupe: bool = True,
@@ -114,9 +116,13 @@ def action_record(
     The same supporter (by email) acting on the same target(s) the same way counts once: the action
     already recorded is returned with `repeat` set, and nothing is written. `submission` is a form's
     one-off id, so resubmitting it counts once too. `dedupe=False` records every call.
-    The campaign's totals (ActionTally) are counted in the same transaction.
+    The campaign's totals (ActionTally) are counted in the same transaction. `language` is the one the
+    supporter acted in (their new Supporter row gets it too, unless their details name another).
     """
     date = date or timezone.localdate()
+    language = language_normalise(language)
+    if supporter_details is not None and not supporter_details.language and language:
+        supporter_details = replace(supporter_details, language=language)
     errors = action_errors(
         campaign=campaign, kind=kind, targets=targets, channel=channel, date=date, represents=represents, outcome=outcome
     )
@@ -147,6 +153,7 @@ def action_record(
             represents=represents,
             copies_sent=copies_sent,
             country=country,
+            language=language,
             via=via,
             dedupe_key=dedupe_key,
             outcome=outcome,
@@ -245,6 +252,7 @@ def action_take(
     way: str = Channel.Kind.EMAIL,
     outcome: str = "",
     source: str = "",
+    language: str = "",
 ) -> ActionTaken:
     """A supporter acts from the public pages: who they are, what they did, and the email if the platform sends it.
 
@@ -297,6 +305,7 @@ def action_take(
         represents=1,
         copies_sent=bool(cc),
         country=country,
+        language=language,
         via=Action.Via.PLATFORM if send else Action.Via.RECORDED,
         submission=submission,
         outcome=outcome,

@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .. import models as m
-from ..documents.shape import ActionDoc, CampaignInput, DemandDoc, PersonDoc, ResponseDoc, SupporterDoc, TargetDoc
+from ..documents.shape import ActionDoc, CampaignInput, DemandDoc, PersonDoc, ResponseDoc, SupporterDoc, TargetDoc, TranslationDoc
 from ..documents.validation import DocumentError, document_validate
 from ..rules import consent_is_possible
 from .campaigns import campaign_status_set, demand_outcome_set
@@ -61,6 +61,63 @@ def _save(row: Row | None, model: type[Row], fields: dict[str, Any], **parent: A
     return row
 
 
+Translatable = TypeVar("Translatable", m.Campaign, m.Demand)
+
+
+def translated_fields_set(row: Translatable, *, language: str, fields: Mapping[str, str]) -> bool:
+    """Write the row's translated fields in one language (creating that translation); True if anything changed.
+
+    The row must be saved. Only this translation is written, whatever language the row was reading in before.
+    """
+    row.set_current_language(language, initialize=True)
+    changed = False
+    for name, value in fields.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    translation = row.get_translation(language)
+    if changed or translation.pk is None:
+        row.save_translation(translation)
+        return True
+    return False
+
+
+def _translated_fields_init(row: Translatable, *, language: str, fields: Mapping[str, str]) -> None:
+    """A new row's texts, in its original language (saved with the row)."""
+    row.set_current_language(language)
+    for name, value in fields.items():
+        setattr(row, name, value)
+
+
+def _sync_translations(campaign: m.Campaign, translations: dict[str, TranslationDoc]) -> None:
+    """The document's translations are the truth: languages it lacks are removed (never the original)."""
+    demands = list(campaign.demands.all())
+    for language, doc in translations.items():
+        translated_fields_set(
+            campaign,
+            language=language,
+            fields={
+                "title": doc["title"],
+                "summary": doc["summary"],
+                "message_subject": doc["message"]["subject"],
+                "message_body": doc["message"]["body"],
+                "call_to_action": doc["call_to_action"],
+            },
+        )
+        texts = doc["demands"]
+        for position, demand in enumerate(demands):
+            text = texts[position] if position < len(texts) else ""
+            if text:
+                translated_fields_set(demand, language=language, fields={"text": text})
+            else:
+                demand.translations.filter(language_code=language).delete()
+        # A translation without a title reads the original's title (the field is required in the database).
+    kept = {*translations, campaign.language}
+    campaign.translations.exclude(language_code__in=kept).delete()
+    m.DemandTranslation.objects.filter(master__campaign=campaign).exclude(language_code__in=kept).delete()
+    campaign.set_current_language(campaign.language)
+
+
 def _organisation(name: str, **details: Any) -> m.Organisation:
     """The organisation of that name, created if new.
 
@@ -85,6 +142,7 @@ def _supporter(data: SupporterDoc | None) -> m.Supporter | None:
         email=data.get("email") or "",
         organisation=data.get("organisation") or "",
         country=data.get("country") or "",
+        language=data.get("language") or "",
         consent_updates=consent,
         consented_at=timezone.now() if consent else None,
     )
@@ -101,6 +159,7 @@ def _sync_targets(campaign: m.Campaign, role: str, items: list[TargetDoc]) -> No
                 "title": item.get("title") or "",
                 "salutation": item.get("salutation") or "",
                 "country": item.get("country") or "",
+                "language": item.get("language") or "",
                 "note": item.get("note") or "",
                 "position": position,
             },
@@ -199,6 +258,7 @@ def _upsert_actions(campaign: m.Campaign, items: list[ActionDoc[dt.date]]) -> No
             "represents": item["represents"],
             "copies_sent": item["copies_sent"],
             "country": item.get("country") or "",
+            "language": item.get("language") or "",
             "channel": channel,
         }
         if row is None:
@@ -254,6 +314,11 @@ def _upsert_responses(campaign: m.Campaign, items: list[ResponseDoc[dt.date]]) -
     )
 
 
+def _original_text(demand: m.Demand, language: str) -> str:
+    rows = {t.language_code: t.text for t in demand.translations.all()}
+    return str(rows.get(language, demand.text))
+
+
 @transaction.atomic
 def campaign_document_load(*, document: Any, owner: m.Organisation | None = None, path: str = "") -> m.Campaign:
     """Create or update the campaign a document describes, so that loading it again changes nothing.
@@ -268,10 +333,10 @@ def campaign_document_load(*, document: Any, owner: m.Organisation | None = None
     if owner_name := data.get("owner"):
         owner = _organisation(owner_name)
     campaign = m.Campaign.objects.filter(slug=data["slug"]).first()
+    language = data["language"]
     fields: dict[str, Any] = {
         "slug": data["slug"],
-        "title": data["title"],
-        "summary": data.get("summary") or "",
+        "language": language,
         "text": data.get("text") or "",
         # The status changes through campaign_status_set below, so that its history and news follow.
         "status": campaign.status if campaign else m.Campaign.Status.DRAFT,
@@ -280,12 +345,23 @@ def campaign_document_load(*, document: Any, owner: m.Organisation | None = None
         "country": location.get("country") or "",
         "place": location.get("place") or "",
         "sector": data.get("sector") or "",
-        "message_subject": message.get("subject") or "",
-        "message_body": message.get("body") or "",
     }
     if owner is not None:
         fields["owner"] = owner
-    campaign = _save(campaign, m.Campaign, fields)
+    original = {
+        "title": data["title"],
+        "summary": data.get("summary") or "",
+        "message_subject": message.get("subject") or "",
+        "message_body": message.get("body") or "",
+        "call_to_action": data.get("call_to_action") or "",
+    }
+    if campaign is None:
+        campaign = m.Campaign(**fields)
+        _translated_fields_init(campaign, language=language, fields=original)
+        campaign.save()
+    else:
+        campaign = _save(campaign, m.Campaign, fields)
+        translated_fields_set(campaign, language=language, fields=original)
     campaign_status_set(campaign=campaign, status=data["status"])
 
     _sync(
@@ -317,19 +393,26 @@ def campaign_document_load(*, document: Any, owner: m.Organisation | None = None
 
     def write_demand(row: m.Demand | None, d: DemandDoc, pos: int) -> m.Demand:
         # The outcome changes through demand_outcome_set, so that supporters hear of it.
-        demand = _save(row, m.Demand, {"text": d["text"], "position": pos}, campaign=campaign)
+        if row is None:
+            demand = m.Demand(campaign=campaign, position=pos)
+            _translated_fields_init(demand, language=language, fields={"text": d["text"]})
+            demand.save()
+        else:
+            demand = _save(row, m.Demand, {"position": pos})
+            translated_fields_set(demand, language=language, fields={"text": d["text"]})
         outcome = (d["status"], d.get("date") or "", d.get("evidence") or "")
         if (demand.status, demand.date, demand.evidence) != outcome:
             demand_outcome_set(demand=demand, status=outcome[0], date=outcome[1], evidence=outcome[2])
         return demand
 
     _sync(
-        campaign.demands.all(),
+        campaign.demands.prefetch_related("translations"),
         data["demands"],
-        key_of_row=lambda d: (d.text,),
+        key_of_row=lambda d: (_original_text(d, language),),
         key_of_item=lambda d: (d["text"],),
         write=write_demand,
     )
+    _sync_translations(campaign, data["translations"])
     _sync_people(campaign, data["people"])
     _sync(
         campaign.events.all(),

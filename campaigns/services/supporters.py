@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from ..languages import language_normalise
 from ..models import Campaign, Supporter
 from ..rules import CONSENT_NEEDS_EMAIL, consent_is_possible
 from .delivery import delivery_queue
@@ -43,6 +44,7 @@ class SupporterDetails:
     organisation: str = ""
     country: str = ""
     consent_updates: bool = False
+    language: str = ""  # the language they act in: their news and reminders are sent in it
 
     def normalised(self) -> SupporterDetails:
         return replace(
@@ -51,6 +53,7 @@ class SupporterDetails:
             email=email_normalise(self.email),
             organisation=self.organisation.strip(),
             country=(self.country or "").strip(),
+            language=language_normalise(self.language),
         )
 
     @property
@@ -59,10 +62,16 @@ class SupporterDetails:
 
 
 def supporter_details_clean(
-    *, name: str = "", email: str = "", organisation: str = "", country: str = "", consent_updates: bool = False
+    *,
+    name: str = "",
+    email: str = "",
+    organisation: str = "",
+    country: str = "",
+    consent_updates: bool = False,
+    language: str = "",
 ) -> SupporterDetails | None:
     """The details as given, normalised; None when they told us nothing. Consent needs an address."""
-    details = SupporterDetails(name, email, organisation, country or "", consent_updates).normalised()
+    details = SupporterDetails(name, email, organisation, country or "", consent_updates, language or "").normalised()
     if not consent_is_possible(consent_updates=details.consent_updates, email=details.email):
         raise ValidationError({"email": CONSENT_NEEDS_EMAIL})
     return None if details.empty else details
@@ -71,7 +80,11 @@ def supporter_details_clean(
 def supporter_create(*, details: SupporterDetails) -> Supporter:
     """A new row for one action's supporter. Consent starts off: it waits for the e-mailed confirmation."""
     return Supporter.objects.create(
-        name=details.name, email=details.email, organisation=details.organisation, country=details.country
+        name=details.name,
+        email=details.email,
+        organisation=details.organisation,
+        country=details.country,
+        language=details.language,
     )
 
 

@@ -42,7 +42,7 @@ def _child(serializer: serializers.Serializer, name: str) -> serializers.Seriali
     field = serializer.fields[name]
     if (type(serializer), name) in VALIDATOR_CHILDREN:
         return VALIDATOR_CHILDREN[(type(serializer), name)]()
-    while isinstance(field, serializers.ListField | serializers.ListSerializer):
+    while isinstance(field, serializers.ListField | serializers.ListSerializer | serializers.DictField):
         field = field.child
     return field if isinstance(field, serializers.Serializer) else None
 

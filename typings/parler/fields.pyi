@@ -1,0 +1,3 @@
+from typing import Any
+
+def TranslatedField(any_language: bool = ...) -> Any: ...
