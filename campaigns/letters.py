@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,13 +11,14 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from .models import Campaign, Channel, Target
 
-DEFAULT_SALUTATION = "Dear Sir or Madam"
+DEFAULT_SALUTATION = gettext_lazy("Dear Sir or Madam")  # in the letter's language (translation.override)
 
 
 def signature_lines(*, name: str = "", organisation: str = "", country: str = "") -> list[str]:
@@ -33,9 +35,12 @@ def email_body(
     *, campaign: Campaign, text: str, name: str = "", organisation: str = "", country: str = "", reply_to: bool = False
 ) -> str:
     """The email the platform sends: the signed message and a footer saying who sent it and where replies go."""
-    footer = f"Sent by a supporter of the campaign “{campaign.title}” through {settings.SITE_URL}/."
+    footer = _("Sent by a supporter of the campaign “%(title)s” through %(site)s/.") % {
+        "title": campaign.title,
+        "site": settings.SITE_URL,
+    }
     if reply_to:
-        footer += " Replying to this message answers the supporter."
+        footer += " " + _("Replying to this message answers the supporter.")
     return f"{signed_text(text=text, name=name, organisation=organisation, country=country)}\n\n--\n{footer}\n"
 
 
@@ -51,13 +56,19 @@ def mailto_url(*, to: Sequence[str], cc: Sequence[str] = (), subject: str = "", 
     return "mailto:" + ",".join(quote(address, safe="@") for address in to) + ("?" + "&".join(query) if query else "")
 
 
-# How a salutation opens, lower-cased ("Dear Mr. President," / "To Kazakhmys,").
-SALUTATION_OPENINGS = ("dear ", "to ")
+@functools.cache
+def _salutation_opening() -> re.Pattern[str]:
+    """How a salutation opens in any language the lexicon knows ("Dear Mr. President," / "To Kazakhmys," /
+    "Уважаемые господа," / "Sehr geehrte Damen und Herren,")."""
+    from .appeals.lexicon import lexicon
+
+    words = [word for entry in lexicon().data.values() for word in entry.get("salutations", [])]
+    return re.compile(r"(?:to\s|(?:" + "|".join(words) + r")\b)", re.IGNORECASE)
 
 
 def _is_salutation(paragraph: str) -> bool:
     line = paragraph.strip()
-    return "\n" not in line and line.endswith(",") and len(line) <= 80 and line.lower().startswith(SALUTATION_OPENINGS)
+    return "\n" not in line and line.endswith(",") and len(line) <= 80 and bool(_salutation_opening().match(line))
 
 
 def letter_salutation(*, text: str, target: Target) -> tuple[str, list[str]]:
@@ -77,7 +88,7 @@ def letter_salutation(*, text: str, target: Target) -> tuple[str, list[str]]:
     elif found:
         salutation = paragraphs[found[0]]
     else:
-        salutation = DEFAULT_SALUTATION + ","
+        salutation = f"{DEFAULT_SALUTATION},"
     return salutation, [p for i, p in enumerate(paragraphs) if i not in found]
 
 
@@ -178,8 +189,38 @@ def letter_pdf(
     organisation: str = "",
     country: str = "",
     date: dt.date | None = None,
+    language: str = "",
 ) -> bytes:
-    """A printable letter, one page per target, for fax or post (WeasyPrint), with "cc:" lines for the copies."""
+    """A printable letter, one page per target, for fax or post (WeasyPrint), with "cc:" lines for the copies.
+
+    With `language` (the targets'), its salutation, date and labels are in that language, whatever the supporter's.
+    """
+    with translation.override(language or None):
+        return _letter_pdf(
+            campaign=campaign,
+            targets=targets,
+            subject=subject,
+            text=text,
+            name=name,
+            organisation=organisation,
+            country=country,
+            date=date,
+            language=language or translation.get_language() or settings.LANGUAGE_CODE,
+        )
+
+
+def _letter_pdf(
+    *,
+    campaign: Campaign,
+    targets: Sequence[Target],
+    subject: str,
+    text: str,
+    name: str,
+    organisation: str,
+    country: str,
+    date: dt.date | None,
+    language: str,
+) -> bytes:
     from weasyprint import HTML
 
     pages = []
@@ -191,6 +232,7 @@ def letter_pdf(
         "campaigns/letter.html",
         {
             "campaign": campaign,
+            "language": language,
             "pages": pages,
             "subject": subject,
             "date": date or timezone.localdate(),

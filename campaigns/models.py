@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -112,7 +113,7 @@ class OriginalLanguageFallback:
     original, which may be any language. Only reads fall back; writes go to the current language.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # A new object's texts (title=..., text=...) are written in its original language, not in whatever language
         # the request happens to be in. Rows read from the database come positionally and are left alone.
         if kwargs and not args and "_current_language" not in kwargs:

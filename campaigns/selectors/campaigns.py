@@ -14,6 +14,7 @@ from django.db.models import Case, Count, IntegerField, Model, Prefetch, Q, Quer
 from django.utils import timezone
 
 from .. import models as m
+from ..languages import language_active, language_choose, language_normalise
 from ..partial_dates import PartialDate
 from ..permissions import campaigns_visible_to
 
@@ -239,3 +240,80 @@ def campaigns_like_draft(*, title: str, target_names: list[str], limit: int = 5)
         same_title = campaign.title.strip().casefold() == title.strip().casefold()
         out.append((campaign, "the same title" if same_title else "the same target"))
     return out
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Which language a campaign's page shows it in, which is its original, and which others it has."""
+
+    shown: str
+    original: str
+    available: tuple[str, ...]  # the original first
+
+    @property
+    def translated(self) -> bool:
+        return self.shown != self.original
+
+    @property
+    def others(self) -> tuple[str, ...]:
+        return tuple(code for code in self.available if code != self.shown)
+
+
+def campaign_languages(*, campaign: m.Campaign) -> tuple[str, ...]:
+    """The languages the campaign can be read in, its original first (its translations prefetched: no query)."""
+    others = sorted({t.language_code for t in campaign.translations.all()} - {campaign.language})
+    return (campaign.language, *others)
+
+
+def campaign_reading(*, campaign: m.Campaign, wanted: str = "", demands: bool = True) -> Reading:
+    """Show the campaign (and, with `demands`, its prefetched demands) in `wanted` (default: the active language)
+    where it is translated, else in its original. Sets the language the campaign's fields read in."""
+    available = campaign_languages(campaign=campaign)
+    wanted = language_normalise(wanted) or language_active()
+    shown = language_choose(wanted=wanted, available=available, original=campaign.language)
+    campaign.set_current_language(shown)
+    for demand in campaign.demands.all() if demands else ():
+        demand.set_current_language(shown)
+    return Reading(shown=shown, original=campaign.language, available=available)
+
+
+def targets_language(*, targets: Iterable[m.Target]) -> str:
+    """The language the chosen targets read, when they all read one (and it is known); else ''."""
+    languages = {t.language for t in targets}
+    return languages.pop() if len(languages) == 1 else ""
+
+
+def campaign_message(*, campaign: m.Campaign, language: str) -> tuple[str, str] | None:
+    """The model message (subject, body) in that language, if the campaign has it (translations prefetched)."""
+    rows = {t.language_code: t for t in campaign.translations.all()}
+    row = rows.get(language)
+    if row is None or not row.message_body.strip():
+        return None
+    original = rows.get(campaign.language)
+    return row.message_subject or (original.message_subject if original is not None else ""), row.message_body
+
+
+@dataclass(frozen=True)
+class LetterVersions:
+    """The model message twice: in the targets' language, which is sent, and in the supporter's, to read."""
+
+    language: str
+    subject: str
+    body: str
+    read_language: str
+    read_subject: str
+    read_body: str
+
+
+def letter_versions(*, campaign: m.Campaign, targets: Iterable[m.Target], reading: str) -> LetterVersions | None:
+    """Both versions when the targets read a language the model message exists in and the supporter reads
+    another; None otherwise (the one message shown is the one sent)."""
+    language = targets_language(targets=targets)
+    sent = campaign_message(campaign=campaign, language=language) if language else None
+    if sent is None or language == reading:
+        return None
+    read_language = reading if campaign_message(campaign=campaign, language=reading) else campaign.language
+    read = campaign_message(campaign=campaign, language=read_language)
+    if read is None or read_language == language:
+        return None
+    return LetterVersions(language, sent[0], sent[1], read_language, read[0], read[1])

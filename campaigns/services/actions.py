@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..kinds import KIND_FOR_CHANNEL, SENDABLE_WAYS
 from ..languages import language_normalise
@@ -253,6 +253,7 @@ def action_take(
     outcome: str = "",
     source: str = "",
     language: str = "",
+    letter_language: str = "",
 ) -> ActionTaken:
     """A supporter acts from the public pages: who they are, what they did, and the email if the platform sends it.
 
@@ -262,6 +263,8 @@ def action_take(
     after commit. A supporter acting from the public pages speaks for one person. An e-mail address that
     already acted this way counts once but is sent again, so that the answer is the same whatever the
     address did before; the form's one-off id (a double click) sends nothing twice.
+    `language` is the one the supporter acted in; `letter_language` the targets' (their letter is in it): the
+    e-mail's footer, the fax's cover and its letter's date and labels are written in that one.
     """
     to: list[str] = []
     cc: list[str] = []
@@ -312,6 +315,54 @@ def action_take(
         source=source,
     )
     email = details.email if details else ""
+    with translation.override(letter_language or None):
+        if letter_language:
+            campaign.set_current_language(letter_language)
+        queued = _queue_messages(
+            campaign=campaign,
+            action=action,
+            faxes=faxes,
+            send=send,
+            to=to,
+            cc=cc,
+            channel=channel,
+            subject=subject,
+            text=text,
+            name=name,
+            email=email,
+            organisation=organisation,
+            country=country,
+            submission=submission,
+            letter_language=letter_language,
+        )
+    return ActionTaken(
+        action=action,
+        repeat=action.repeat,
+        delivery=queued[0] if queued else None,
+        deliveries=tuple(queued),
+        repeat_shown=action.repeat and not email,
+        consent_asked=bool(details and details.consent_updates),
+    )
+
+
+def _queue_messages(
+    *,
+    campaign: Campaign,
+    action: Action,
+    faxes: list[tuple[Target, Channel]],
+    send: bool,
+    to: list[str],
+    cc: list[str],
+    channel: Channel | None,
+    subject: str,
+    text: str,
+    name: str,
+    email: str,
+    organisation: str,
+    country: str,
+    submission: str,
+    letter_language: str,
+) -> list[Delivery]:
     queued: list[Delivery] = []
     if faxes:
         letter = {
@@ -321,6 +372,7 @@ def action_take(
             "organisation": organisation,
             "country": country,
             "date": action.date.isoformat(),
+            "language": letter_language,
         }
         for target, number in faxes:
             fax = delivery_queue(
@@ -351,14 +403,7 @@ def action_take(
             dedupe_key=_submission_key(campaign=campaign, submission=submission),
         )
         queued.append(mail)
-    return ActionTaken(
-        action=action,
-        repeat=action.repeat,
-        delivery=queued[0] if queued else None,
-        deliveries=tuple(queued),
-        repeat_shown=action.repeat and not email,
-        consent_asked=bool(details and details.consent_updates),
-    )
+    return queued
 
 
 def _submission_key(*, campaign: Campaign, submission: str, part: str = "") -> str | None:

@@ -59,4 +59,5 @@ def fax_letter_pdf(*, letter: dict[str, Any], campaign: Campaign | None) -> byte
         organisation=letter.get("organisation", ""),
         country=letter.get("country", ""),
         date=dt.date.fromisoformat(letter["date"]) if letter.get("date") else None,
+        language=letter.get("language") or "",
     )

@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .. import models as m
 from ..kinds import ACTIONS, CHANNELS, ChannelKind, channel_is_number, channel_link
+from ..languages import language_active, language_name
 from ..partial_dates import PartialDate
 
 register = template.Library()
@@ -146,3 +148,39 @@ def recent_action(row: dict) -> str:
     if row.get("country"):
         return _("%(what)s from %(country)s, %(when)s") % {"what": what, "country": countries.name(row["country"]), "when": when}
     return _("%(what)s, %(when)s") % {"what": what, "when": when}
+
+
+def _same_language(a: str, b: str) -> bool:
+    return a.split("-")[0] == b.split("-")[0]
+
+
+@register.simple_tag
+def lang_attr(obj, field: str = "", language: str = "") -> SafeString:
+    """` lang="ru"` (and `dir`) on a block of content whose language is not the page's; nothing otherwise.
+
+    `{% lang_attr campaign "title" %}` asks the object which language that field reads in; `{% lang_attr None "" "ru" %}`
+    names the language directly.
+    """
+    code = language or (obj.field_language(field) if obj is not None else "")
+    if not code or _same_language(code, language_active()):
+        return SafeString("")
+    try:
+        bidi = get_language_info(code)["bidi"]
+    except KeyError:
+        bidi = False
+    return format_html(' lang="{}"{}', code, SafeString(' dir="rtl"') if bidi else SafeString(""))
+
+
+@register.filter
+def language_label(code: str) -> str:
+    """A language's name in the page's language: "Russian", "ruso"."""
+    return language_name(code)
+
+
+@register.filter
+def language_own_name(code: str) -> str:
+    """A language's name in itself, for links to read in it: "Русский", "Español"."""
+    try:
+        return str(get_language_info(code)["name_local"])
+    except KeyError:
+        return code

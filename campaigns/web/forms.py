@@ -18,7 +18,7 @@ from django_countries.fields import CountryField
 from .. import models as m
 from ..partial_dates import normalise_partial_date
 from ..rules import CONSENT_NEEDS_EMAIL, FUTURE_ACTION, FUTURE_RESPONSE, consent_is_possible, date_is_future
-from ..selectors.campaigns import channels_known
+from ..selectors.campaigns import LetterVersions, channels_known
 from ..selectors.ways import WAYS, Way, names_list, way_for
 
 # A browser's date picker reads and writes ISO dates, whatever the site's display locale.
@@ -141,18 +141,30 @@ class TakeActionForm(SupporterForm):
     targets = TargetChoiceField(label=_("Who to write to"), queryset=m.Target.objects.none(), widget=forms.CheckboxSelectMultiple)
     subject = forms.CharField(label=_("Subject"), max_length=300, required=False)
     text = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 8}), help_text=NUDGE)
+    note = forms.CharField(
+        label=_("A note of your own (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_("Added below the letter, as you write it, in any language."),
+    )
     # The referral code of the link the supporter came by (?src=), counted per source for organisers.
     src = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-    field_order = ["targets", "subject", "text", "name", "organisation", "country", "email", "consent_updates"]
+    field_order = ["targets", "subject", "text", "note", "name", "organisation", "country", "email", "consent_updates"]
 
-    def __init__(self, *args, campaign: m.Campaign, targets, source: str = "", **kwargs):
+    def __init__(self, *args, campaign: m.Campaign, targets, source: str = "", letter: LetterVersions | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        self.letter = letter
         _set_queryset(self, "targets", targets)
         self.way: Way | None = None
+        if letter is not None:
+            # The message is the one the targets read: the supporter reads their own language beside it.
+            for name in ("subject", "text"):
+                self.fields[name].widget.attrs["lang"] = letter.language
         if not self.is_bound:
-            self.initial.setdefault("subject", campaign.message_subject)
-            self.initial.setdefault("text", campaign.message_body)
+            self.initial.setdefault("subject", letter.subject if letter else campaign.message_subject)
+            self.initial.setdefault("text", letter.body if letter else campaign.message_body)
             self.initial.setdefault("targets", [t.pk for t in targets])
             self.initial.setdefault("src", source)
 

@@ -20,17 +20,22 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import models as m
+from ..languages import language_active
 from ..letters import call_script, letter_pdf, mailto_url, signed_text, webmail_urls
 from ..permissions import campaign_for_user
 from ..selectors.campaigns import (
     campaign_countries,
     campaign_dates,
+    campaign_message,
     campaign_page,
+    campaign_reading,
     campaign_targets,
     campaigns_public_list,
     channels_known,
+    letter_versions,
     organisation_actions,
     recent_public_actions,
+    targets_language,
 )
 from ..selectors.totals import campaign_totals, campaigns_totals
 from ..selectors.ways import way_for, ways_for
@@ -74,7 +79,10 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": page,
-            "rows": [(campaign, totals[campaign.pk]) for campaign in page.object_list],
+            "rows": [
+                (campaign, totals[campaign.pk], campaign_reading(campaign=campaign, demands=False))
+                for campaign in page.object_list
+            ],
             "query": query.urlencode(),
             "filtered": any(data.values()),
         },
@@ -84,10 +92,16 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def _campaign_context(request: HttpRequest, campaign: m.Campaign, form: TakeActionForm | None = None) -> dict:
     """What the campaign page shows: the story, the dates, the totals and the action form with its ways."""
     campaign = campaign_page(campaign=campaign)
+    reading = campaign_reading(campaign=campaign, wanted=request.GET.get("lang", ""))
     targets = [t for t in campaign.targets.all() if t.role == m.Target.Role.TARGET]
     org_actions = organisation_actions(campaign=campaign)
     if form is None:
-        form = TakeActionForm(campaign=campaign, targets=campaign_targets(campaign=campaign), source=request.GET.get("src", ""))
+        form = TakeActionForm(
+            campaign=campaign,
+            targets=campaign_targets(campaign=campaign),
+            source=request.GET.get("src", ""),
+            letter=letter_versions(campaign=campaign, targets=targets, reading=reading.shown),
+        )
     chosen = form.cleaned_data.get("targets") if form.is_bound and hasattr(form, "cleaned_data") else None
     ways = ways_for(targets=list(chosen) if chosen else targets)
     roles = m.CampaignOrganisation.Role
@@ -96,6 +110,7 @@ def _campaign_context(request: HttpRequest, campaign: m.Campaign, form: TakeActi
     totals = campaign_totals(campaign=campaign)
     return {
         "campaign": campaign,
+        "reading": reading,
         "targets": targets,
         "copy_to": [t for t in campaign.targets.all() if t.role == m.Target.Role.COPY_TO],
         "totals": totals,
@@ -107,6 +122,7 @@ def _campaign_context(request: HttpRequest, campaign: m.Campaign, form: TakeActi
         "also_named": [co for co in organisations if co.role == roles.OTHER],
         "dates": campaign_dates(campaign=campaign, organisation_actions=org_actions),
         "form": form,
+        "letter": form.letter,
         "ways": ways,
         "primary": ways[0],
         "share": share_links(request=request, campaign=campaign),
@@ -159,6 +175,7 @@ def _supporter_fields(data: dict) -> dict:
         "consent_updates": bool(data.get("consent_updates")),
         "text_public": bool(data.get("text_public")),
         "submission": data.get("submission", ""),
+        "language": data.get("language") or language_active(),  # the language they acted in
     }
 
 
@@ -173,10 +190,20 @@ def _over_limit(request: HttpRequest, campaign: m.Campaign) -> HttpResponse | No
 
 def take_action_post(request: HttpRequest, campaign: m.Campaign, *, embed: bool = False) -> HttpResponse | TakeActionForm:
     """Handle the action form: send it (e-mail, fax), or the next step (print, call, own e-mail); else the bound form."""
-    form = TakeActionForm(request.POST, campaign=campaign, targets=campaign_targets(campaign=campaign))
+    campaign_page(campaign=campaign)
+    shown = campaign_reading(campaign=campaign).shown
+    offered = [t for t in campaign.targets.all() if t.role == m.Target.Role.TARGET]
+    form = TakeActionForm(
+        request.POST,
+        campaign=campaign,
+        targets=campaign_targets(campaign=campaign),
+        letter=letter_versions(campaign=campaign, targets=offered, reading=shown),
+    )
     if not form.is_valid() or form.way is None:
         return form
     data, way = form.cleaned_data, form.way
+    chosen_language = targets_language(targets=data["targets"])
+    letter_language = chosen_language if campaign_message(campaign=campaign, language=chosen_language) else ""
     if embed and not way.kind.sends:
         form.add_error(None, _("Open the campaign page to do this."))
         return form
@@ -191,8 +218,9 @@ def take_action_post(request: HttpRequest, campaign: m.Campaign, *, embed: bool 
                 send=True,
                 way=way.kind.channel,
                 subject=data["subject"],
-                text=data["text"],
+                text=_with_note(data),
                 source=data.get("src", ""),
+                letter_language=letter_language,
                 **_supporter_fields(data),
             )
         except ValidationError as exc:
@@ -215,12 +243,18 @@ def take_action(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "campaigns/campaign_detail.html", _campaign_context(request, campaign, result))
 
 
+def _with_note(data: dict) -> str:
+    """The letter, then the supporter's own note below it (in whatever language they wrote it)."""
+    return "\n\n".join(part for part in (data["text"].strip(), (data.get("note") or "").strip()) if part)
+
+
 def _step_payload(data: dict, way: str) -> dict:
     return {
         "path": way,
         "targets": [t.pk for t in data["targets"]],
         "subject": data["subject"],
-        "text": data["text"],
+        "text": _with_note(data),
+        "letter_language": targets_language(targets=data["targets"]),  # the printed letter's
         "src": data.get("src", ""),
         **_supporter_fields(data),
     }
@@ -246,7 +280,7 @@ def _next_step(request: HttpRequest, campaign: m.Campaign, data: dict, way: str)
     payload = _step_payload(data, way)
     targets = list(data["targets"])
     copy_to = list(campaign_targets(campaign=campaign, role=m.Target.Role.COPY_TO))
-    text = signed_text(text=data["text"], name=data["name"], organisation=data["organisation"], country=data["country"])
+    text = signed_text(text=_with_note(data), name=data["name"], organisation=data["organisation"], country=data["country"])
     context = {
         "campaign": campaign,
         "path": way,
@@ -342,6 +376,7 @@ def letter(request: HttpRequest, slug: str) -> HttpResponse:
         name=payload["name"],
         organisation=payload["organisation"],
         country=payload["country"],
+        language=payload.get("letter_language", ""),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="letter-{campaign.slug}.pdf"'
