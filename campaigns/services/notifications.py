@@ -9,15 +9,21 @@ commits, and a crash after the commit cannot lose it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
+from ..languages import language_choose, language_normalise
 from ..models import Campaign, Delivery, Demand, Person, PersonStatusChange, Supporter, Update
+from ..selectors.campaigns import campaign_languages
 from ..selectors.notifications import (
     organiser_digest,
     organisers_of,
@@ -36,28 +42,42 @@ def _unsubscribe_urls(supporter: Supporter) -> tuple[str, str]:
     return page, one_click
 
 
-def _news_queue(*, campaign: Campaign, key: str, purpose: str, subject: str, headline: str, text: str) -> int:
-    """One message per consenting supporter of the campaign; `key` makes it once per supporter."""
+News = Callable[[], tuple[str, str, str]]  # the subject, headline and text, written in the active language
+
+
+def _news_queue(*, campaign: Campaign, key: str, purpose: str, news: News) -> int:
+    """One message per consenting supporter of the campaign; `key` makes it once per supporter.
+
+    Each is written in the supporter's language: `news` is asked in it (translation.override), with the
+    campaign reading in it where translated, else in its original.
+    """
     if campaign.status == Campaign.Status.DRAFT:
         return 0
     supporters = supporters_to_notify(campaign=campaign)
     keys = {s.pk: f"{key}:{s.pk}" for s in supporters}
     already = set(Delivery.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True))
+    available = campaign_languages(campaign=campaign)
+    reading = campaign.get_current_language()
+    site_language = language_normalise(settings.LANGUAGE_CODE)
     queued = 0
     for supporter in supporters:
         if keys[supporter.pk] in already:
             continue
         page, one_click = _unsubscribe_urls(supporter)
-        body = render_to_string(
-            "campaigns/email/supporter_news.txt",
-            {
-                "campaign": campaign,
-                "campaign_url": settings.SITE_URL + reverse("campaigns:campaign", args=[campaign.slug]),
-                "headline": headline,
-                "text": text,
-                "unsubscribe_url": page,
-            },
-        )
+        language = supporter.language or site_language
+        with translation.override(language):
+            campaign.set_current_language(language_choose(wanted=language, available=available, original=campaign.language))
+            subject, headline, text = news()
+            body = render_to_string(
+                "campaigns/email/supporter_news.txt",
+                {
+                    "campaign": campaign,
+                    "campaign_url": settings.SITE_URL + reverse("campaigns:campaign", args=[campaign.slug]),
+                    "headline": headline,
+                    "text": text,
+                    "unsubscribe_url": page,
+                },
+            )
         delivery_queue(
             to=[supporter.email],
             subject=subject,
@@ -69,6 +89,7 @@ def _news_queue(*, campaign: Campaign, key: str, purpose: str, subject: str, hea
             headers={"List-Unsubscribe": f"<{one_click}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
         )
         queued += 1
+    campaign.set_current_language(reading)
     return queued
 
 
@@ -78,31 +99,38 @@ def notifications_for_update(*, update: Update) -> int:
         campaign=campaign,
         key=f"notify:update:{update.pk}",
         purpose="notification",
-        subject=f"{campaign.title}: {update.title}",
-        headline=update.title,
-        text=update.text,
+        # The update is in the language its organiser wrote it in; the campaign's title in the supporter's.
+        news=lambda: (
+            _("%(campaign)s: %(news)s") % {"campaign": campaign.title, "news": update.title},
+            update.title,
+            update.text,
+        ),
     )
 
 
 def notifications_for_person_status(*, change: PersonStatusChange) -> int:
     person: Person = change.person
-    status = change.get_status_display().lower()
-    when = f" ({change.date})" if change.date else ""
-    return _news_queue(
-        campaign=person.campaign,
-        key=f"notify:person:{change.pk}",
-        purpose="notification",
-        subject=f"{person.campaign.title}: {person.name} {status}",
-        headline=f"{person.name}{f', {person.role},' if person.role else ''} is now {status}{when}.",
-        text=change.text,
-    )
+
+    def news() -> tuple[str, str, str]:
+        status = str(change.get_status_display()).lower()
+        who = f"{person.name}, {person.role}," if person.role else person.name
+        when = f" ({change.date})" if change.date else ""
+        subject = _("%(campaign)s: %(name)s %(status)s") % {
+            "campaign": person.campaign.title,
+            "name": person.name,
+            "status": status,
+        }
+        headline = _("%(who)s is now %(status)s%(when)s.") % {"who": who, "status": status, "when": when}
+        return subject, headline, change.text
+
+    return _news_queue(campaign=person.campaign, key=f"notify:person:{change.pk}", purpose="notification", news=news)
 
 
 CAMPAIGN_OUTCOMES = {
-    Campaign.Status.WON: "The campaign is won",
-    Campaign.Status.PARTLY_WON: "The campaign is partly won",
-    Campaign.Status.LOST: "The campaign is lost",
-    Campaign.Status.CLOSED: "The campaign is closed",
+    Campaign.Status.WON: gettext_lazy("The campaign is won."),
+    Campaign.Status.PARTLY_WON: gettext_lazy("The campaign is partly won."),
+    Campaign.Status.LOST: gettext_lazy("The campaign is lost."),
+    Campaign.Status.CLOSED: gettext_lazy("The campaign is closed."),
 }
 
 
@@ -115,22 +143,44 @@ def notifications_for_campaign_status(*, campaign: Campaign, previous: str) -> i
         campaign=campaign,
         key=f"notify:campaign:{campaign.pk}:{campaign.status}",
         purpose="notification",
-        subject=f"{campaign.title}: {campaign.get_status_display()}",
-        headline=f"{headline}.",
-        text="",
+        news=lambda: (
+            _("%(campaign)s: %(news)s") % {"campaign": campaign.title, "news": campaign.get_status_display()},
+            str(headline),
+            "",
+        ),
     )
 
 
 def notifications_for_demand_outcome(*, demand: Demand) -> int:
-    status = demand.get_status_display().lower()
-    return _news_queue(
-        campaign=demand.campaign,
-        key=f"notify:demand:{demand.pk}:{demand.status}",
-        purpose="notification",
-        subject=f"{demand.campaign.title}: a demand {status}",
-        headline=f"The demand “{demand.text}” is {status}{f' ({demand.date})' if demand.date else ''}.",
-        text=demand.evidence,
-    )
+    campaign = demand.campaign
+
+    def news() -> tuple[str, str, str]:
+        status = str(demand.get_status_display()).lower()
+        demand.set_current_language(campaign.get_current_language())  # the demand in the campaign's reading language
+        when = f" ({demand.date})" if demand.date else ""
+        subject = _("%(campaign)s: a demand %(status)s") % {"campaign": campaign.title, "status": status}
+        headline = _("The demand “%(demand)s” is %(status)s%(when)s.") % {"demand": demand.text, "status": status, "when": when}
+        return subject, headline, demand.evidence
+
+    return _news_queue(campaign=campaign, key=f"notify:demand:{demand.pk}:{demand.status}", purpose="notification", news=news)
+
+
+def _deadline_news(*, campaign: Campaign, deadline: dt.date, days: int) -> News:
+    def news() -> tuple[str, str, str]:
+        left = _("today") if days == 0 else ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
+        subject = _("%(campaign)s: the deadline is %(left)s") % {"campaign": campaign.title, "left": left}
+        headline = _("The deadline of “%(campaign)s” is %(date)s, %(left)s.") % {
+            "campaign": campaign.title,
+            "date": date_format(deadline, "j E Y"),
+            "left": left,
+        }
+        text = _(
+            "Thank you for acting. If your branch, your colleagues or your friends have not acted yet, "
+            "there is still time: pass the appeal on now."
+        )
+        return subject, headline, text
+
+    return news
 
 
 @transaction.atomic
@@ -141,16 +191,11 @@ def deadline_reminders_queue(*, today: dt.date | None = None) -> int:
     queued = 0
     for campaign in Campaign.objects.filter(status=Campaign.Status.ACTIVE, deadline__gte=today, deadline__lte=horizon):
         assert campaign.deadline is not None  # the filter says so
-        days = (campaign.deadline - today).days
-        left = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
         queued += _news_queue(
             campaign=campaign,
             key=f"remind:deadline:{campaign.pk}",
             purpose="reminder",
-            subject=f"{campaign.title}: the deadline is {left}",
-            headline=f"The deadline of “{campaign.title}” is {campaign.deadline:%-d %B %Y}, {left}.",
-            text="Thank you for acting. If your branch, your colleagues or your friends have not acted yet, "
-            "there is still time: pass the appeal on now.",
+            news=_deadline_news(campaign=campaign, deadline=campaign.deadline, days=(campaign.deadline - today).days),
         )
     return queued
 

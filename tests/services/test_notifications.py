@@ -149,3 +149,36 @@ def test_unsubscribing_cancels_news_still_queued_but_not_other_mail(campaign, su
     protest.refresh_from_db()
     assert (news.state, news.last_error) == ("failed", "cancelled: the supporter unsubscribed")
     assert protest.state == "queued"
+
+
+def test_news_goes_to_each_supporter_in_their_language(campaign, organiser, django_capture_on_commit_callbacks):
+    """The campaign reads in the supporter's language where it is translated, else in its original."""
+    from campaigns.services.documents import translated_fields_set
+    from campaigns.services.supporters import SupporterDetails
+
+    translated_fields_set(campaign, language="es", fields={"title": "Obreros de la fundición"})
+    translated_fields_set(campaign, language="tr", fields={"title": "Dökümhane işçileri"})
+    for email, language in (("ana@example.net", "es"), ("ayse@example.net", "tr"), ("hans@example.net", "de")):
+        ActionFactory(campaign=campaign, supporter=consenting(email, language=language))
+    with django_capture_on_commit_callbacks(execute=True):
+        update_post(campaign=campaign, title="Bulgakov released", text="", author=organiser)
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects == {
+        "ana@example.net": "Obreros de la fundición: Bulgakov released",
+        "ayse@example.net": "Dökümhane işçileri: Bulgakov released",
+        "hans@example.net": "Foundry workers: Bulgakov released",  # no German: the original
+    }
+    assert SupporterDetails(language="pt-BR").normalised().language == "pt-br"
+
+
+def test_a_deadline_reminder_is_dated_in_the_supporters_language(campaign):
+    import datetime as dt
+
+    from campaigns.services.notifications import deadline_reminders_queue
+
+    campaign.deadline = dt.date(2026, 12, 3)
+    campaign.status = Campaign.Status.ACTIVE
+    campaign.save(update_fields=["deadline", "status"])
+    ActionFactory(campaign=campaign, supporter=consenting("olga@example.net", language="ru"))
+    assert deadline_reminders_queue(today=dt.date(2026, 12, 1)) == 1
+    assert "3 декабря 2026" in Delivery.objects.get().body
