@@ -12,8 +12,8 @@ MANGYSTAU = "mangystau-oil-workers-2011"
 def _snapshot():
     """Every row of every table that load_seeds writes, as comparable tuples."""
     tables = [
-        m.Campaign, m.Organisation, m.CampaignOrganisation, m.Target, m.Channel, m.Demand, m.Person,
-        m.PersonStatusChange, m.Event, m.Source, m.Action, m.Signatory,
+        m.Campaign, m.CampaignTranslation, m.Organisation, m.CampaignOrganisation, m.Target, m.Channel, m.Demand,
+        m.DemandTranslation, m.Person, m.PersonStatusChange, m.Event, m.Source, m.Action, m.Signatory,
     ]  # fmt: skip
     return {
         model.__name__: sorted(
@@ -196,3 +196,18 @@ def test_mangystau_dated_events(mangystau):
 def test_sources_point_at_the_original_documents(foundry, mangystau):
     assert [s.file for s in foundry.sources.all()] == ["seeds/000_5746010bd4fc8c14.txt"]
     assert [s.file for s in mangystau.sources.all()] == ["seeds/004_8067bee6afad8926.txt"]
+
+
+@pytest.mark.parametrize("slug", [FOUNDRY, MANGYSTAU])
+def test_both_seeds_ship_in_russian_as_well_as_their_english_original(seeds, slug):
+    from django.utils import translation
+
+    campaign = m.Campaign.objects.get(slug=slug)
+    assert campaign.language == "en"
+    assert sorted(campaign.translations.values_list("language_code", flat=True)) == ["en", "ru"]
+    with translation.override("ru"):
+        campaign = m.Campaign.objects.get(slug=slug)
+        texts = [campaign.title, campaign.summary, campaign.message_subject, campaign.message_body, campaign.call_to_action]
+        texts += [d.text for d in campaign.demands.all()]
+    cyrillic = [text for text in texts if sum("а" <= c.lower() <= "я" for c in text) > len(text) / 3]  # noqa: RUF001
+    assert cyrillic == texts, "every part is translated"

@@ -134,3 +134,18 @@ def test_every_draft_saves_as_a_new_draft_campaign(appeal, expected, organisatio
         len(p["channels"]) for p in draft["targets"] + draft["copy_to"]
     )
     assert first.people.count() == len(draft["people"])
+
+
+def test_a_draft_records_the_appeals_language_as_the_campaigns_original(organisation):
+    text = (
+        "Solidaridad con los trabajadores de la fundición\n\n"
+        "Los trabajadores de la fundición de Glubokoe están en huelga desde el 1 de julio. La empresa quiere cerrar la "
+        "planta y la policía amenaza con detener a los dirigentes sindicales. Pedimos que se envíen cartas de protesta "
+        "a la empresa y que se exija la nacionalización de la fundición. Por favor, enviad copias de vuestras cartas al "
+        "sindicato, que las hará llegar a los trabajadores.\n"
+    )
+    draft = appeal_draft(data=text.encode(), filename="llamamiento.txt").document
+    assert draft["language"] == "es"
+    campaign = appeal_save(document=draft, owner=organisation)
+    assert campaign.language == "es"
+    assert list(campaign.translations.values_list("language_code", flat=True)) == ["es"]

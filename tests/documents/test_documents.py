@@ -56,6 +56,10 @@ def test_export_import_export_round_trip(tmp_path, django_db_blocker):
     m.Organisation.objects.all().delete()
     call_command("import_campaigns", str(path), stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _export("--include-personal") == first
+    # The seeds' Russian translations went out and came back with them.
+    foundry = next(d for d in first if d["slug"] == "irtyshskii-foundry-nationalisation")
+    assert foundry["translations"]["ru"]["demands"][0] == "Национализировать Иртышский литейный завод"
+    assert m.Campaign.objects.get(slug="mangystau-oil-workers-2011").translations.filter(language_code="ru").exists()
 
 
 @pytest.mark.django_db
