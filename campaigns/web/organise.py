@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 
 from django.contrib import messages
@@ -31,6 +30,7 @@ from ..services.campaigns import demand_outcome_set, update_post
 from ..services.people import person_status_set
 from ..services.responses import response_record
 from ..services.targets import channel_fill
+from ..spreadsheets import csv_lines
 from .forms import AddressForm, DemandOutcomeForm, PersonStatusForm, ResponseForm, UpdateForm
 from .public import form_add_errors
 
@@ -84,22 +84,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return _dashboard(request, campaign_for_user(request.user, slug, write=True))
 
 
-def _echo_csv(rows: Iterator[list]) -> Iterator[str]:
-    class Echo:
-        def write(self, value: str) -> str:
-            return value
-
-    writer = csv.writer(Echo())
-    for row in rows:
-        yield writer.writerow([_cell(value) for value in row])
-
-
-def _cell(value) -> str:
-    """Text a spreadsheet would run as a formula (=, +, -, @ ...) is quoted: supporters typed it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv_rows(campaign: m.Campaign) -> Iterator[list]:
     yield EXPORT_COLUMNS
     yield from actions_export_rows(campaign=campaign)
@@ -111,7 +95,7 @@ def _csv_rows(campaign: m.Campaign) -> Iterator[list]:
 def actions_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """Every action of the campaign as CSV, streamed in chunks so a million rows fit in little memory."""
     campaign = campaign_for_user(request.user, slug, write=True)
-    response = StreamingHttpResponse(_echo_csv(_csv_rows(campaign)), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(_csv_rows(campaign)), content_type="text/csv; charset=utf-8")
     filename = f"actions-{campaign.slug}-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -77,17 +77,19 @@ def test_dashboard_shows_totals_actions_supporters_and_deliveries(client, campai
 
 def test_actions_csv_has_every_action_with_the_supporter(client, campaign, organiser, ann_action, company):
     action_record(campaign=campaign, kind="email", targets=[company], text='=HYPERLINK("http://evil")')
+    action_record(campaign=campaign, kind="email", targets=[company], text=" \uff1d1+1", subject="\n@SUM(1)")
     client.force_login(organiser)
     response = client.get(_url("actions_csv", campaign))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert [r["kind"] for r in rows] == ["fax", "email"]
+    assert [r["kind"] for r in rows] == ["fax", "email", "email"]
     ann = rows[0]
     assert (ann["supporter_name"], ann["supporter_email"], ann["targets"], ann["represents"], ann["country"]) == (
         "Ann Smith", "ann@example.net", "Kazakhmys", "12", "GB",
     )  # fmt: skip
     assert rows[1]["text"].startswith("'="), "a formula a supporter typed is not run by a spreadsheet"
+    assert (rows[2]["text"], rows[2]["subject"]) == ("' \uff1d1+1", "'\n@SUM(1)"), "after a space, a line feed, full-width"
 
 
 def test_record_a_response_without_javascript(client, campaign, organiser, company):
