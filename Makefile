@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test score-appeals install install-runtime install-clients lock worker beat lint
+.PHONY: run test score-appeals install install-runtime install-clients lock worker beat lint messages compilemessages
 
 # Development: the runtime lock plus the test and lint tools (requirements-dev.txt).
 $(BIN)/.installed: requirements-dev.txt
@@ -11,7 +11,7 @@ $(BIN)/.installed: requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed compilemessages
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm is missing: the browser tests' accessibility checks need it (apt-get install npm)"; fi
 
@@ -19,6 +19,7 @@ install: $(BIN)/.installed
 install-runtime:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(MAKE) compilemessages BIN=$(BIN)
 
 # Published API clients (OSDI clients, openapi-python-client) that tests/clients drive, in their own
 # virtualenv: other people's code, with its own pins (requirements-clients.txt).
@@ -62,6 +63,23 @@ worker: $(BIN)/.installed
 
 beat: $(BIN)/.installed
 	$(BIN)/celery -A config beat --loglevel=INFO
+
+# The interface's languages (config/settings.py LANGUAGES, English being the msgids). Catalogues are
+# campaigns/locale/<lang>/LC_MESSAGES/django.po, committed; the compiled .mo files are not (they are
+# built from the .po by every install, so a merge never has a binary to reconcile). Needs GNU gettext
+# (apt-get install gettext). After adding or changing a string: `make messages`, translate what is
+# new in each .po (tests/i18n/test_catalogues.py fails on anything left untranslated or fuzzy).
+LANGS := es fr de pt ru tr
+MESSAGES_IGNORE := --ignore='.*' --ignore=node_modules --ignore=tests --ignore=benchmarks --ignore=staticfiles \
+	--ignore=media --ignore=seeds --ignore=deploy --ignore=docs --ignore=artifacts --ignore=build
+messages: $(BIN)/.installed
+	ENV_FILE= SECRET_KEY=makemessages-only-key-0123456789-abcdefghijklmnop $(BIN)/python manage.py makemessages \
+		$(addprefix --locale=,$(LANGS)) --domain=django --add-location=file --no-wrap --no-obsolete $(MESSAGES_IGNORE)
+	$(MAKE) compilemessages
+
+compilemessages:
+	ENV_FILE= SECRET_KEY=compilemessages-only-key-0123456789-abcdefghijklmn $(BIN)/python manage.py compilemessages \
+		--ignore='.*' --ignore=node_modules --verbosity 0
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

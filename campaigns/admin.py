@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import models as m
 from .partial_dates import normalise_partial_date
@@ -222,9 +223,11 @@ class PersonStatusChangeInline(ReadOnlyInlineMixin, nested_admin.NestedTabularIn
 class PersonForm(forms.ModelForm):
     """A person's status is the last entry of their history: a new one is recorded through person_status_set."""
 
-    new_status = forms.ChoiceField(label="New status", choices=[("", "(unchanged)"), *m.PersonStatus.choices], required=False)
-    status_date = forms.CharField(label="since", max_length=10, required=False, help_text=m.PARTIAL_DATE_HELP)
-    status_text = forms.CharField(label="what happened", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    new_status = forms.ChoiceField(
+        label=_("New status"), choices=[("", _("(unchanged)")), *m.PersonStatus.choices], required=False
+    )
+    status_date = forms.CharField(label=_("since"), max_length=10, required=False, help_text=m.PARTIAL_DATE_HELP)
+    status_text = forms.CharField(label=_("what happened"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:
         model = m.Person
@@ -279,10 +282,10 @@ class CampaignAdmin(nested_admin.NestedModelAdmin):
     date_hierarchy = "created"
     fieldsets = [
         (None, {"fields": ["language", "title", "slug", "status", "owner", "summary", "call_to_action"]}),
-        ("Where and when", {"fields": [("country", "place"), "sector", ("issued", "deadline")]}),
-        ("Model message", {"fields": ["message_subject", "message_body"]}),
-        ("Goal and embedding", {"fields": ["goal", "embed_origins"]}),
-        ("Full text of the appeal", {"fields": ["text"], "classes": ["collapse"]}),
+        (_("Where and when"), {"fields": [("country", "place"), "sector", ("issued", "deadline")]}),
+        (_("Model message"), {"fields": ["message_subject", "message_body"]}),
+        (_("Goal and embedding"), {"fields": ["goal", "embed_origins"]}),
+        (_("Full text of the appeal"), {"fields": ["text"], "classes": ["collapse"]}),
     ]
     inlines = [
         CampaignTranslationInline,
@@ -300,7 +303,7 @@ class CampaignAdmin(nested_admin.NestedModelAdmin):
         queryset = campaigns_managed_by(request.user).select_related("owner").prefetch_related("translations")
         return queryset.annotate(action_count=Count("actions", distinct=True))
 
-    @admin.display(ordering="action_count", description="actions")
+    @admin.display(ordering="action_count", description=_("actions"))
     def action_count(self, obj) -> int:
         return obj.action_count
 
@@ -419,7 +422,7 @@ class ActionAdmin(ScopedToCampaignAdmin):
     inlines = [SignatoryInline]
     form = ActionAdminForm
 
-    @admin.display(description="by")
+    @admin.display(description=_("by"))
     def by(self, obj: m.Action) -> str:
         return str(obj.supporter) if obj.supporter else "—"
 
@@ -506,14 +509,18 @@ class DeliveryAdmin(ScopedToCampaignAdmin):
             return admin.ModelAdmin.get_queryset(self, request)
         return super().get_queryset(request)
 
-    @admin.display(description="last error")
+    @admin.display(description=_("last error"))
     def error(self, obj: m.Delivery) -> str:
         return obj.last_error[:120]
 
-    @admin.action(description="Queue the selected failed deliveries again", permissions=["view"])
+    @admin.action(description=_("Queue the selected failed deliveries again"), permissions=["view"])
     def queue_again(self, request, queryset):
         requeued = sum(delivery_requeue(delivery=d) for d in queryset.filter(state=m.Delivery.State.FAILED))
-        self.message_user(request, f"{requeued} deliveries queued again.", messages.SUCCESS if requeued else messages.WARNING)
+        self.message_user(
+            request,
+            ngettext("%(n)d delivery queued again.", "%(n)d deliveries queued again.", requeued) % {"n": requeued},
+            messages.SUCCESS if requeued else messages.WARNING,
+        )
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

@@ -18,26 +18,26 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ChannelKind(TextChoices):
-    EMAIL = "email"
-    FAX = "fax"
-    PHONE = "phone"
-    POSTAL = "postal"
-    WEB = "web", "web form"
-    SOCIAL = "social"
+    EMAIL = "email", _("Email")
+    FAX = "fax", _("Fax")
+    PHONE = "phone", _("Phone")
+    POSTAL = "postal", _("Postal")
+    WEB = "web", _("web form")
+    SOCIAL = "social", _("Social")
 
 
 class ActionKind(TextChoices):
-    EMAIL = "email"
-    FAX = "fax"
-    LETTER = "letter"
-    CALL = "call", "phone call"
-    SOCIAL = "social", "social post"
-    PETITION = "petition"
-    RALLY = "rally", "rally or picket"
-    MOTION = "motion"
-    DONATION = "donation"
-    MEETING = "meeting"
-    OTHER = "other"
+    EMAIL = "email", _("Email")
+    FAX = "fax", _("Fax")
+    LETTER = "letter", _("Letter")
+    CALL = "call", _("phone call")
+    SOCIAL = "social", _("social post")
+    PETITION = "petition", _("Petition")
+    RALLY = "rally", _("rally or picket")
+    MOTION = "motion", _("Motion")
+    DONATION = "donation", _("Donation")
+    MEETING = "meeting", _("Meeting")
+    OTHER = "other", _("Other")
 
 
 Link = Literal["mailto", "tel", "web", "copy"]  # copy: a number to copy into a fax machine or service

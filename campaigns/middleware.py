@@ -19,12 +19,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
 
 # The views that record actions, by URL name.
 INTAKE_VIEWS = frozenset(
     {"api:action-list", "api:osdi-record-outreach", "campaigns:act", "campaigns:act_done", "campaigns:record"}
 )
-BUSY = "Too many actions are being recorded right now: nothing was recorded; please try again in a moment."
+BUSY = _("Too many actions are being recorded right now: nothing was recorded; please try again in a moment.")
 
 
 class IntakeLimitMiddleware:
@@ -56,6 +57,6 @@ def _busy(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse({"detail": BUSY}, status=503)
     else:
-        response = HttpResponse(f"<!doctype html><title>Busy</title><p>{BUSY}</p>", status=503)
+        response = HttpResponse(f"<!doctype html><title>{_('Busy')}</title><p>{BUSY}</p>", status=503)
     response["Retry-After"] = retry_after
     return response

@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from parler.fields import TranslatedField
 from parler.models import TranslatableModel, TranslatedFields
@@ -21,7 +22,7 @@ from .kinds import NUMBER_KINDS, ActionKind, ChannelKind
 from .languages import CONTENT_LANGUAGES, DEFAULT
 from .partial_dates import validate_partial_date
 
-PARTIAL_DATE_HELP = "YYYY, YYYY-MM, YYYY-MM-DD, or --MM-DD when the year is unknown."
+PARTIAL_DATE_HELP = _("YYYY, YYYY-MM, YYYY-MM-DD, or --MM-DD when the year is unknown.")
 
 
 def embed_origins_list(value: str) -> list[str]:
@@ -35,7 +36,9 @@ def validate_embed_origins(value: str) -> None:
     for origin in embed_origins_list(value):
         parts = urlsplit(origin)
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or ";" in origin:
-            raise ValidationError(f"{origin!r} is not an origin: write it as https://union.example (no path).")
+            raise ValidationError(
+                _("%(origin)s is not an origin: write it as https://union.example (no path).") % {"origin": repr(origin)}
+            )
 
 
 class PartialDateField(models.CharField):
@@ -58,19 +61,19 @@ class PartialDateField(models.CharField):
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        UNION = "union"
-        FEDERATION = "federation"
-        MOVEMENT = "movement"
-        NGO = "ngo"
-        COMPANY = "company"
-        AUTHORITY = "authority"
-        OTHER = "other"
+        UNION = "union", _("Union")
+        FEDERATION = "federation", _("Federation")
+        MOVEMENT = "movement", _("Movement")
+        NGO = "ngo", _("Ngo")
+        COMPANY = "company", _("Company")
+        AUTHORITY = "authority", _("Authority")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=300, unique=True)
     short_name = models.CharField(max_length=50, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     country = CountryField(blank=True)
-    aliases = models.JSONField(default=list, blank=True, help_text="Other spellings, e.g. as a letter wrote it.")
+    aliases = models.JSONField(default=list, blank=True, help_text=_("Other spellings, e.g. as a letter wrote it."))
     website = models.URLField(blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")
 
@@ -181,12 +184,12 @@ def _blank_reads_original(model, *names: str) -> None:
 
 class Campaign(OriginalLanguageFallback, TranslatableModel):
     class Status(models.TextChoices):
-        DRAFT = "draft"
-        ACTIVE = "active"
-        WON = "won"
-        PARTLY_WON = "partly_won", "partly won"
-        LOST = "lost"
-        CLOSED = "closed"
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        WON = "won", _("Won")
+        PARTLY_WON = "partly_won", _("partly won")
+        LOST = "lost", _("Lost")
+        CLOSED = "closed", _("Closed")
 
     slug = models.SlugField(max_length=100, unique=True)
     language = language_field("original language", help_text="The language the campaign was written in; others are translations.")
@@ -217,16 +220,16 @@ class Campaign(OriginalLanguageFallback, TranslatableModel):
         null=True,
         blank=True,
         related_name="owned_campaigns",
-        help_text="The organisation whose organisers run this campaign.",
+        help_text=_("The organisation whose organisers run this campaign."),
     )
     organisations = models.ManyToManyField(Organisation, through="CampaignOrganisation", related_name="campaigns")
     goal = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)], help_text="How many actions the organisers aim for."
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text=_("How many actions the organisers aim for.")
     )
     embed_origins = models.TextField(
         blank=True,
         validators=[validate_embed_origins],
-        help_text="Sites allowed to embed the action form, one origin per line, e.g. https://union.example.",
+        help_text=_("Sites allowed to embed the action form, one origin per line, e.g. https://union.example."),
     )
     created = models.DateTimeField(default=timezone.now)
     modified = models.DateTimeField(auto_now=True)
@@ -279,18 +282,18 @@ class CampaignStatusChange(models.Model):
 
 class CampaignOrganisation(models.Model):
     class Role(models.TextChoices):
-        ISSUER = "issuer"
-        PUBLISHER = "publisher"
-        SUPPORTER = "supporter"
-        SIGNATORY = "signatory"
-        EMPLOYER = "employer"
-        AUTHORITY = "authority"
-        OTHER = "other"
+        ISSUER = "issuer", _("Issuer")
+        PUBLISHER = "publisher", _("Publisher")
+        SUPPORTER = "supporter", _("Supporter")
+        SIGNATORY = "signatory", _("Signatory")
+        EMPLOYER = "employer", _("Employer")
+        AUTHORITY = "authority", _("Authority")
+        OTHER = "other", _("Other")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="campaign_organisations")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="campaign_roles")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.SUPPORTER)
-    contact = models.CharField(max_length=200, blank=True, help_text="A named person, e.g. the appeal's author.")
+    contact = models.CharField(max_length=200, blank=True, help_text=_("A named person, e.g. the appeal's author."))
     contact_role = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -309,23 +312,23 @@ class Target(models.Model):
     """Someone the campaign addresses: a target of protests, or a recipient of copies."""
 
     class Role(models.TextChoices):
-        TARGET = "target"
-        COPY_TO = "copy_to", "copy to"
+        TARGET = "target", _("Target")
+        COPY_TO = "copy_to", _("copy to")
 
     class Kind(models.TextChoices):
-        COMPANY = "company"
-        GOVERNMENT = "government"
-        OFFICIAL = "official"
-        EMBASSY = "embassy"
-        UNION = "union"
-        ORGANISATION = "organisation"
-        OTHER = "other"
+        COMPANY = "company", _("Company")
+        GOVERNMENT = "government", _("Government")
+        OFFICIAL = "official", _("Official")
+        EMBASSY = "embassy", _("Embassy")
+        UNION = "union", _("Union")
+        ORGANISATION = "organisation", _("Organisation")
+        OTHER = "other", _("Other")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.TARGET)
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    title = models.CharField(max_length=300, blank=True, help_text="Position, e.g. President of the Republic.")
+    title = models.CharField(max_length=300, blank=True, help_text=_("Position, e.g. President of the Republic."))
     salutation = models.CharField(max_length=200, blank=True)
     country = CountryField(blank=True)
     language = language_field(
@@ -348,9 +351,11 @@ class Channel(models.Model):
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="channels")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    value = models.TextField(blank=True, help_text="As written in the source.")
-    e164 = models.CharField("E.164", max_length=16, blank=True, help_text="Phone and fax numbers, normalised.")
-    masked = models.BooleanField(default=False, help_text="Known to exist, but its value was lost (e.g. hidden by a web page).")
+    value = models.TextField(blank=True, help_text=_("As written in the source."))
+    e164 = models.CharField("E.164", max_length=16, blank=True, help_text=_("Phone and fax numbers, normalised."))
+    masked = models.BooleanField(
+        default=False, help_text=_("Known to exist, but its value was lost (e.g. hidden by a web page).")
+    )
     label = models.CharField(max_length=100, blank=True)
     position = models.PositiveIntegerField(default=0)
 
@@ -382,17 +387,17 @@ class Channel(models.Model):
 
 class Demand(OriginalLanguageFallback, TranslatableModel):
     class Status(models.TextChoices):
-        OPEN = "open"
-        MET = "met"
-        PARTLY_MET = "partly_met", "partly met"
-        REJECTED = "rejected"
+        OPEN = "open", _("Open")
+        MET = "met", _("Met")
+        PARTLY_MET = "partly_met", _("partly met")
+        REJECTED = "rejected", _("Rejected")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="demands")
     translations = TranslatedFields(text=models.TextField(), meta={"verbose_name": "demand translation"})
     text = TranslatedField(any_language=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     date = PartialDateField("outcome date")
-    evidence = models.TextField(blank=True, help_text="What shows the outcome: a source, a quote.")
+    evidence = models.TextField(blank=True, help_text=_("What shows the outcome: a source, a quote."))
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -415,13 +420,13 @@ DemandTranslation = Demand._parler_meta.root_model
 
 
 class PersonStatus(models.TextChoices):
-    THREATENED = "threatened"
-    DETAINED = "detained"
-    CHARGED = "charged"
-    SENTENCED = "sentenced"
-    RELEASED = "released"
-    KILLED = "killed"
-    MISSING = "missing"
+    THREATENED = "threatened", _("Threatened")
+    DETAINED = "detained", _("Detained")
+    CHARGED = "charged", _("Charged")
+    SENTENCED = "sentenced", _("Sentenced")
+    RELEASED = "released", _("Released")
+    KILLED = "killed", _("Killed")
+    MISSING = "missing", _("Missing")
 
 
 class Person(models.Model):
@@ -437,7 +442,7 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name_plural = "people at risk"
+        verbose_name_plural = _("people at risk")
         constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="person_unique_per_campaign")]
 
     def __str__(self) -> str:
@@ -493,7 +498,7 @@ class Update(models.Model):
 class Source(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sources")
     title = models.CharField(max_length=300)
-    file = models.CharField(max_length=300, blank=True, help_text="Path of the original document in this repository.")
+    file = models.CharField(max_length=300, blank=True, help_text=_("Path of the original document in this repository."))
     url = models.URLField(max_length=1000, blank=True)
 
     class Meta:
@@ -540,15 +545,15 @@ class Action(models.Model):
     class Outcome(models.TextChoices):
         """How a phone call went, as the caller tells it."""
 
-        ANSWERED = "answered", "someone answered"
-        VOICEMAIL = "voicemail", "left a voicemail"
-        NO_ANSWER = "no_answer", "no answer"
-        REFUSED = "refused", "they refused to listen"
+        ANSWERED = "answered", _("someone answered")
+        VOICEMAIL = "voicemail", _("left a voicemail")
+        NO_ANSWER = "no_answer", _("no answer")
+        REFUSED = "refused", _("they refused to listen")
 
     class Via(models.TextChoices):
-        RECORDED = "recorded", "recorded by the supporter"
-        PLATFORM = "platform", "sent by the platform"
-        IMPORTED = "imported", "imported from a document"
+        RECORDED = "recorded", _("recorded by the supporter")
+        PLATFORM = "platform", _("sent by the platform")
+        IMPORTED = "imported", _("imported from a document")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="actions")
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
@@ -562,26 +567,28 @@ class Action(models.Model):
     subject = models.CharField(max_length=300, blank=True)
     text = models.TextField(blank=True)
     text_public = models.BooleanField(
-        default=False, help_text="The supporter chose to publish their words (organisations' letters are always public)."
+        default=False, help_text=_("The supporter chose to publish their words (organisations' letters are always public).")
     )
     represents = models.PositiveIntegerField(
-        default=1, validators=[MinValueValidator(1)], help_text="How many people it speaks for."
+        default=1, validators=[MinValueValidator(1)], help_text=_("How many people it speaks for.")
     )
     copies_sent = models.BooleanField(default=False)
-    country = CountryField(blank=True, help_text="Where the action was taken from.")
-    language = language_field("language", blank=True, help_text="The language the supporter acted in.")
+    country = CountryField(blank=True, help_text=_("Where the action was taken from."))
+    language = language_field("language", blank=True, help_text=_("The language the supporter acted in."))
     via = models.CharField(max_length=10, choices=Via.choices, default=Via.RECORDED)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, help_text="For a call: how it went.")
-    source = models.CharField(max_length=32, blank=True, help_text="The referral code (?src=) of the link the supporter came by.")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, help_text=_("For a call: how it went."))
+    source = models.CharField(
+        max_length=32, blank=True, help_text=_("The referral code (?src=) of the link the supporter came by.")
+    )
     origin_system = models.CharField(
-        max_length=200, blank=True, help_text="The system that recorded it, as an API client (OSDI `origin_system`) says."
+        max_length=200, blank=True, help_text=_("The system that recorded it, as an API client (OSDI `origin_system`) says.")
     )
     dedupe_key = models.CharField(
         max_length=64,
         null=True,
         blank=True,
         editable=False,
-        help_text="Same supporter, target and way: counted once.",
+        help_text=_("Same supporter, target and way: counted once."),
     )
     created = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -611,7 +618,7 @@ class Signatory(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name_plural = "signatories"
+        verbose_name_plural = _("signatories")
 
     def __str__(self) -> str:
         return self.name
@@ -644,20 +651,20 @@ class Delivery(models.Model):
     """One outbound message the platform sends, with its state; rows are the outbox the worker drains."""
 
     class State(models.TextChoices):
-        QUEUED = "queued"
-        SENDING = "sending"
-        SENT = "sent"
-        FAILED = "failed"
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     class Kind(models.TextChoices):
-        EMAIL = "email", "e-mail"
-        FAX = "fax", "fax (through the e-mail-to-fax gateway)"
+        EMAIL = "email", _("e-mail")
+        FAX = "fax", _("fax (through the e-mail-to-fax gateway)")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMAIL)
     action = models.ForeignKey(Action, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
     channel = models.ForeignKey(Channel, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries")
-    purpose = models.CharField(max_length=30, default="action", help_text="action, notification, reminder, digest ...")
+    purpose = models.CharField(max_length=30, default="action", help_text=_("action, notification, reminder, digest ..."))
     to = models.JSONField(default=list)
     cc = models.JSONField(default=list, blank=True)
     reply_to = models.JSONField(default=list, blank=True)
@@ -666,16 +673,18 @@ class Delivery(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
-    not_before = models.DateTimeField(default=timezone.now, help_text="Throttling: not sent before this time.")
+    not_before = models.DateTimeField(default=timezone.now, help_text=_("Throttling: not sent before this time."))
     recipient = models.CharField(
-        max_length=254, blank=True, editable=False, help_text="The first address in To, lower-cased: what throttling counts."
+        max_length=254, blank=True, editable=False, help_text=_("The first address in To, lower-cased: what throttling counts.")
     )
     claimed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the last attempt began; a row sending for longer than the lease is queued again."
+        null=True,
+        blank=True,
+        help_text=_("When the last attempt began; a row sending for longer than the lease is queued again."),
     )
-    headers = models.JSONField(default=dict, blank=True, help_text="Extra headers, e.g. List-Unsubscribe.")
+    headers = models.JSONField(default=dict, blank=True, help_text=_("Extra headers, e.g. List-Unsubscribe."))
     letter = models.JSONField(
-        default=dict, blank=True, help_text="For a fax: what its letter (PDF) is made from when it is sent."
+        default=dict, blank=True, help_text=_("For a fax: what its letter (PDF) is made from when it is sent.")
     )
     message_id = models.CharField(max_length=300, blank=True)
     dedupe_key = models.CharField(
@@ -683,14 +692,14 @@ class Delivery(models.Model):
         null=True,
         blank=True,
         unique=True,
-        help_text="Scheduled mail (reminders, notifications): one row per key, so a re-run sends nothing twice.",
+        help_text=_("Scheduled mail (reminders, notifications): one row per key, so a re-run sends nothing twice."),
     )
     created = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
         indexes = [
             models.Index(fields=["state", "not_before"], name="delivery_state_due"),
             models.Index(fields=["recipient", "not_before"], name="delivery_recipient_due"),
@@ -719,16 +728,16 @@ class Response(models.Model):
     """What a target answered, and the organisers' reading of it."""
 
     class Classification(models.TextChoices):
-        ACKNOWLEDGED = "acknowledged"
-        REFUSED = "refused"
-        CONCEDED = "conceded"
-        NO_ANSWER = "no_answer", "no answer"
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        REFUSED = "refused", _("Refused")
+        CONCEDED = "conceded", _("Conceded")
+        NO_ANSWER = "no_answer", _("no answer")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="responses")
     action = models.ForeignKey(Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses")
     date = models.DateField(default=timezone.localdate)
-    channel = models.CharField(max_length=20, blank=True, help_text="email, fax, letter, phone, ...")
+    channel = models.CharField(max_length=20, blank=True, help_text=_("email, fax, letter, phone, ..."))
     classification = models.CharField(max_length=20, choices=Classification.choices)
     summary = models.TextField()
     reading = models.TextField("organisers' reading", blank=True)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 _PATTERN = re.compile(r"^(?:(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?|--(?P<nm>\d{2})-(?P<nd>\d{2}))$")
 
@@ -23,7 +24,7 @@ class PartialDate:
         match = _PATTERN.match(text.strip()) if isinstance(text, str) else None
         if not match:
             raise ValidationError(
-                "%(value)s is not a date: use YYYY, YYYY-MM, YYYY-MM-DD or --MM-DD (day and month, year unknown).",
+                _("%(value)s is not a date: use YYYY, YYYY-MM, YYYY-MM-DD or --MM-DD (day and month, year unknown)."),
                 code="invalid_partial_date",
                 params={"value": repr(text)},
             )
@@ -38,14 +39,14 @@ class PartialDate:
             day = int(match["day"]) if match["day"] else None
         if month is not None and not 1 <= month <= 12:
             raise ValidationError(
-                "%(value)s has no month %(month)d.", code="invalid_month", params={"value": text, "month": month}
+                _("%(value)s has no month %(month)d."), code="invalid_month", params={"value": text, "month": month}
             )
         if day is not None and month is not None:
             # With the year unknown, 29 February is possible.
             last = calendar.monthrange(year if year is not None else 2000, month)[1]
             if not 1 <= day <= last:
                 raise ValidationError(
-                    "%(value)s: day %(day)d does not exist in that month.",
+                    _("%(value)s: day %(day)d does not exist in that month."),
                     code="invalid_day",
                     params={"value": text, "day": day},
                 )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-FUTURE_ACTION = "That day has not come yet: record an action once it is done."
-FUTURE_RESPONSE = "That day has not come yet."
-CONSENT_NEEDS_EMAIL = "Give an email address to receive updates, or untick the box."
+FUTURE_ACTION = _("That day has not come yet: record an action once it is done.")
+FUTURE_RESPONSE = _("That day has not come yet.")
+CONSENT_NEEDS_EMAIL = _("Give an email address to receive updates, or untick the box.")
 
 
 def date_is_future(date: dt.date) -> bool:

@@ -58,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (Django's order): the language a supporter chose
+    # (the django_language cookie, set by the switcher) wins over Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -90,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -225,7 +229,28 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
-LANGUAGE_CODE = "en-gb"
+# The interface's languages. Pages keep one address in every language (no /es/ prefix), so a link a
+# supporter shares opens in the language of whoever follows it: LocaleMiddleware reads the browser's
+# Accept-Language, and the language switcher's choice (a cookie, set by /i18n/setlang/) beats it.
+# Catalogues: campaigns/locale/<code>/LC_MESSAGES/django.po (`make messages`; compiled by `make install`).
+# A right-to-left language (ar, fa, he, ur) needs only its entry here and its catalogue: pages take
+# dir="rtl" from Django's LANGUAGES_BIDI and the stylesheet uses logical properties.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("pt", "Português"),
+    ("ru", "Русский"),
+    ("tr", "Türkçe"),
+]
+LOCALE_PATHS = [BASE_DIR / "campaigns" / "locale"]
+# Dates as each language writes them (templates use DATE_FORMAT, YEAR_MONTH_FORMAT, MONTH_DAY_FORMAT):
+# Django's formats, with English in the British order (config/formats/en).
+FORMAT_MODULE_PATH = ["config.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # a remembered choice lasts a year
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 # Campaign content in several languages (django-parler): a campaign reads in the supporter's language where a

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from ..kinds import KIND_FOR_CHANNEL, SENDABLE_WAYS
 from ..languages import language_normalise
@@ -65,20 +66,23 @@ def action_errors(
     """What makes an action impossible, by field: action_record refuses it, and forms ask before they call it."""
     errors: dict[str, str] = {}
     if kind not in Action.Kind.values:
-        errors["kind"] = f"{kind!r} is not a kind of action: use one of {', '.join(Action.Kind.values)}."
+        errors["kind"] = gettext("%(kind)s is not a kind of action: use one of %(choices)s.") % {
+            "kind": repr(kind),
+            "choices": ", ".join(Action.Kind.values),
+        }
     foreign = [t.name for t in targets if t.campaign_id != campaign.pk]
     if foreign:
-        errors["targets"] = f"Not targets of this campaign: {', '.join(foreign)}."
+        errors["targets"] = gettext("Not targets of this campaign: %(names)s.") % {"names": ", ".join(foreign)}
     if channel is not None and channel.target_id not in {t.pk for t in targets}:
-        errors["channel"] = "The channel must belong to one of the chosen targets."
+        errors["channel"] = gettext("The channel must belong to one of the chosen targets.")
     if channel is not None and channel.masked:
-        errors["channel"] = "That address is not known yet, so nothing can have been sent to it."
+        errors["channel"] = gettext("That address is not known yet, so nothing can have been sent to it.")
     if date_is_future(date):
-        errors["date"] = FUTURE_ACTION
+        errors["date"] = str(FUTURE_ACTION)
     if not isinstance(represents, int) or represents < 1:
-        errors["represents"] = "An action speaks for at least one person."
+        errors["represents"] = gettext("An action speaks for at least one person.")
     if outcome and (outcome not in Action.Outcome.values or kind != Action.Kind.CALL):
-        errors["outcome"] = "Only a phone call has an outcome: answered, voicemail, no_answer or refused."
+        errors["outcome"] = gettext("Only a phone call has an outcome: answered, voicemail, no_answer or refused.")
     return errors
 
 
@@ -271,14 +275,17 @@ def action_take(
     faxes: list[tuple[Target, Channel]] = []
     if send:
         if way not in SENDABLE_WAYS or (way == Channel.Kind.FAX and not fax_enabled()):
-            raise ValidationError({"way": "This site cannot send that for you: print the letter or send it yourself."})
+            raise ValidationError({"way": gettext("This site cannot send that for you: print the letter or send it yourself.")})
         reached = channels_known(targets=targets, kind=way)
         if not text.strip():
-            raise ValidationError({"text": "Write the message to send."})
+            raise ValidationError({"text": gettext("Write the message to send.")})
         if not reached:
-            names = ", ".join(t.name for t in targets) or "the chosen target"
-            label = "email address" if way == Channel.Kind.EMAIL else "fax number"
-            raise ValidationError({"targets": f"No {label} is known yet for {names}: print a letter or choose another way."})
+            names = ", ".join(t.name for t in targets) or gettext("the chosen target")
+            if way == Channel.Kind.EMAIL:
+                message = gettext("No email address is known yet for %(names)s: print a letter or choose another way.")
+            else:
+                message = gettext("No fax number is known yet for %(names)s: print a letter or choose another way.")
+            raise ValidationError({"targets": message % {"names": names}})
         targets = list({t.pk: t for t, _ in reached}.values())  # only those the message reaches
         channel, kind = reached[0][1], KIND_FOR_CHANNEL[way]
         faxes = list({c.e164: (t, c) for t, c in reached}.values()) if way == Channel.Kind.FAX else []

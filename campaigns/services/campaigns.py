@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Campaign, CampaignStatusChange, Demand, Update
 from ..partial_dates import normalise_partial_date
@@ -23,7 +24,12 @@ def campaign_status_set(*, campaign: Campaign, status: str, by: User | None = No
     outcome (won, partly won, lost, closed), queued in this transaction and sent once it commits.
     """
     if status not in Campaign.Status.values:
-        raise ValidationError({"status": f"{status!r} is not a status: use one of {', '.join(Campaign.Status.values)}."})
+        raise ValidationError(
+            {
+                "status": _("%(status)s is not a status: use one of %(choices)s.")
+                % {"status": repr(status), "choices": ", ".join(Campaign.Status.values)}
+            }
+        )
     previous = Campaign.objects.select_for_update().values_list("status", flat=True).get(pk=campaign.pk)
     campaign.status = status
     if status == previous:
@@ -45,7 +51,7 @@ def update_post(
 ) -> Update:
     """Post news on a campaign (an arrest, a release, a win)."""
     if not title.strip():
-        raise ValidationError({"title": "Give the update a title."})
+        raise ValidationError({"title": _("Give the update a title.")})
     update = Update.objects.create(
         campaign=campaign,
         title=title.strip(),
@@ -63,7 +69,7 @@ def demand_outcome_set(*, demand: Demand, status: str, date: str = "", evidence:
     """Record what became of a demand: met, partly met, rejected (or open again)."""
     errors = {}
     if status not in Demand.Status.values:
-        errors["status"] = f"Use one of {', '.join(Demand.Status.values)}."
+        errors["status"] = _("Use one of %(choices)s.") % {"choices": ", ".join(Demand.Status.values)}
     try:
         date = normalise_partial_date(date)
     except ValidationError as exc:

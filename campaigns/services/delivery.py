@@ -47,6 +47,7 @@ from django.core.mail.message import make_msgid
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from ..models import Action, Campaign, Channel, Delivery, DeliverySlot
@@ -144,7 +145,7 @@ def delivery_queue(
             return existing
     recipient = _address(to[0]) if to else ""
     if not recipient:
-        raise ValidationError({"to": "A message needs an address to go to."})
+        raise ValidationError({"to": _("A message needs an address to go to.")})
     not_before = _slot_take(recipient=recipient, earliest=timezone.now())
     try:
         # A savepoint only when there is a key a concurrent transaction may have taken first.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..models import Person, PersonStatus, PersonStatusChange
 from ..partial_dates import normalise_partial_date
@@ -14,7 +15,12 @@ from .notifications import notifications_for_person_status
 def person_status_set(*, person: Person, status: str, date: str = "", text: str = "") -> PersonStatusChange:
     """Record a new status for a person at risk: the history keeps it, the person shows it."""
     if status not in PersonStatus.values:
-        raise ValidationError({"status": f"{status!r} is not a status: use one of {', '.join(PersonStatus.values)}."})
+        raise ValidationError(
+            {
+                "status": _("%(status)s is not a status: use one of %(choices)s.")
+                % {"status": repr(status), "choices": ", ".join(PersonStatus.values)}
+            }
+        )
     try:
         date = normalise_partial_date(date)
     except ValidationError as exc:

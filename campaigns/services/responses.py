@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Action, Campaign, Response, Target
 from ..rules import FUTURE_RESPONSE, date_is_future
@@ -29,16 +30,16 @@ def response_record(
 ) -> Response:
     errors: dict[str, str] = {}
     if target.campaign_id != campaign.pk:
-        errors["target"] = f"{target.name} is not a target of this campaign."
+        errors["target"] = _("%(name)s is not a target of this campaign.") % {"name": target.name}
     if classification not in Response.Classification.values:
-        errors["classification"] = f"Use one of {', '.join(Response.Classification.values)}."
+        errors["classification"] = _("Use one of %(choices)s.") % {"choices": ", ".join(Response.Classification.values)}
     if not summary.strip():
-        errors["summary"] = "Say what the target answered (or that it did not)."
+        errors["summary"] = _("Say what the target answered (or that it did not).")
     date = date or timezone.localdate()
     if date_is_future(date):
-        errors["date"] = FUTURE_RESPONSE
+        errors["date"] = str(FUTURE_RESPONSE)
     if action is not None and action.campaign_id != campaign.pk:
-        errors["action"] = "That action belongs to another campaign."
+        errors["action"] = _("That action belongs to another campaign.")
     if errors:
         raise ValidationError(errors)
     return Response.objects.create(

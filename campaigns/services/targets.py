@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from ..channels import channel_normalise
 from ..models import Channel, Target
@@ -18,7 +19,7 @@ def channel_fill(*, target: Target, kind: str, value: str, label: str = "") -> C
     or else adds a channel; an address the target already has is returned as it is.
     """
     if kind not in Channel.Kind.values:
-        raise ValidationError({"kind": f"Use one of {', '.join(Channel.Kind.values)}."})
+        raise ValidationError({"kind": _("Use one of %(choices)s.") % {"choices": ", ".join(Channel.Kind.values)}})
     value, e164 = channel_normalise(kind=kind, value=value, masked=False, default_region=str(target.country) or None)
     existing = target.channels.filter(kind=kind, value=value, masked=False).first()
     if existing is not None:

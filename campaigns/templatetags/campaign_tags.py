@@ -8,6 +8,7 @@ from django import template
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
@@ -68,16 +69,16 @@ def country_name(code: str) -> str:
 
 @register.filter
 def number(value) -> str:
-    """45000000 → 45,000,000."""
+    """45000000 → 45,000,000 in English, 45.000.000 in German, 45 000 000 in French and Russian."""
     try:
-        return f"{int(value):,}"
+        return number_format(int(value), use_l10n=True, force_grouping=True)
     except (TypeError, ValueError):
         return str(value)
 
 
 @register.filter
 def partial_date(value: str) -> str:
-    """`2011-08-08` → 8 August 2011, `2011-07` → July 2011, `--07-01` → 1 July (year unknown)."""
+    """`2011-08-08` → 8 August 2011, `2011-07` → July 2011, `--07-01` → 1 July (year unknown), in the page's language."""
     if not value:
         return ""
     try:
@@ -86,13 +87,14 @@ def partial_date(value: str) -> str:
         return value
     if date.month is None:
         return str(date.year)
-    month = MONTHS[date.month - 1]
     if date.day is None:
-        return f"{month} {date.year}"
-    return f"{date.day} {month} {date.year}" if date.year else f"{date.day} {month} (year unknown)"
-
-
-MONTHS = [dt.date(2000, month, 1).strftime("%B") for month in range(1, 13)]
+        return date_format(dt.date(date.year or 2000, date.month, 1), "YEAR_MONTH_FORMAT")
+    if date.year is not None:
+        return date_format(dt.date(date.year, date.month, date.day), "DATE_FORMAT")
+    # A leap year, so that 29 February with the year unknown can be shown.
+    return _("%(day_and_month)s (year unknown)") % {
+        "day_and_month": date_format(dt.date(2000, date.month, date.day), "MONTH_DAY_FORMAT")
+    }
 
 
 @register.inclusion_tag("campaigns/_day_chart.html")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 from django_countries.fields import CountryField
@@ -23,8 +24,8 @@ from ..selectors.ways import WAYS, Way, names_list, way_for
 
 # A browser's date picker reads and writes ISO dates, whatever the site's display locale.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-PERSONAL_HELP = "Optional. Only the campaign's organisers see it; it is never published."
-NUDGE = (
+PERSONAL_HELP = _("Optional. Only the campaign's organisers see it; it is never published.")
+NUDGE = _(
     "Targets filter out identical messages: change a few words, add a sentence of your own "
     "(who you are, why this matters to you). Keep it polite."
 )
@@ -33,8 +34,9 @@ NUDGE = (
 STARTED_SALT = "campaigns.web.forms.started"
 
 
-def _country_field(label: str) -> forms.Field:
-    field = CountryField(blank=True, blank_label="(not saying)").formfield(label=label, required=False)
+def _country_field(label: str | Promise) -> forms.Field:
+    # django-countries types blank_label as str; a lazy one is read when the form renders, in its language.
+    field = CountryField(blank=True, blank_label=_("(not saying)")).formfield(label=label, required=False)  # type: ignore[call-overload]
     assert field is not None
     return field
 
@@ -61,17 +63,17 @@ class Form(forms.Form):
 
 
 class CampaignFilterForm(Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
-    country = forms.ChoiceField(label="Country", required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    country = forms.ChoiceField(label=_("Country"), required=False)
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         required=False,
-        choices=[("", "any")] + [c for c in m.Campaign.Status.choices if c[0] != m.Campaign.Status.DRAFT],
+        choices=[("", _("any"))] + [c for c in m.Campaign.Status.choices if c[0] != m.Campaign.Status.DRAFT],
     )
 
     def __init__(self, *args, countries: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", "any")] + [(code, country_names.name(code)) for code in countries]
+        choices = [("", _("any"))] + [(code, country_names.name(code)) for code in countries]
         cast(forms.ChoiceField, self.fields["country"]).choices = choices
 
 
@@ -83,29 +85,29 @@ class TargetChoiceField(forms.ModelMultipleChoiceField):
 class SupporterForm(Form):
     """Who is acting: everything optional, since some supporters cannot safely be identified."""
 
-    name = forms.CharField(label="Your name", max_length=200, required=False, help_text=PERSONAL_HELP)
+    name = forms.CharField(label=_("Your name"), max_length=200, required=False, help_text=PERSONAL_HELP)
     organisation = forms.CharField(
-        label="Your organisation", max_length=300, required=False, help_text="Optional, e.g. your union branch."
+        label=_("Your organisation"), max_length=300, required=False, help_text=_("Optional, e.g. your union branch.")
     )
-    country = _country_field("Country you are acting from")
+    country = _country_field(_("Country you are acting from"))
     email = forms.EmailField(
-        label="Your email",
+        label=_("Your email"),
         required=False,
-        help_text="Optional. Acting twice the same way with one email counts once. Only the campaign's organisers see it.",
+        help_text=_("Optional. Acting twice the same way with one email counts once. Only the campaign's organisers see it."),
     )
     consent_updates = forms.BooleanField(
-        label="Email me updates about this campaign (we email you a link to confirm; unsubscribe at any time)",
+        label=_("Email me updates about this campaign (we email you a link to confirm; unsubscribe at any time)"),
         required=False,
     )
     text_public = forms.BooleanField(
-        label="Publish my message with the campaign (without my name or e-mail)",
+        label=_("Publish my message with the campaign (without my name or e-mail)"),
         required=False,
-        help_text="Unticked, only the campaign's organisers read what you wrote.",
+        help_text=_("Unticked, only the campaign's organisers read what you wrote."),
     )
     # A one-off id per rendered form: submitting it twice (a double click) counts once.
     submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     # Bot defences: a field people never see (bots fill it), and when the form was shown, signed.
-    website = forms.CharField(label="Leave this empty", required=False, max_length=200)
+    website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
     started = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
@@ -117,15 +119,15 @@ class SupporterForm(Form):
     def clean(self):
         data = super().clean() or {}
         if data.get("website"):
-            raise forms.ValidationError("This looks automated, so it was not recorded.")
+            raise forms.ValidationError(_("This looks automated, so it was not recorded."))
         minimum = settings.FORM_MIN_FILL_SECONDS
         if minimum:
             try:
                 started = float(signing.loads(data.get("started") or "", salt=STARTED_SALT, max_age=2 * 86400))
             except (signing.BadSignature, TypeError, ValueError):
-                raise forms.ValidationError("This form has expired: reload the page and send it again.") from None
+                raise forms.ValidationError(_("This form has expired: reload the page and send it again.")) from None
             if time.time() - started < minimum:
-                raise forms.ValidationError("That was very quick: check what you wrote, then send it again.")
+                raise forms.ValidationError(_("That was very quick: check what you wrote, then send it again."))
         if not consent_is_possible(consent_updates=bool(data.get("consent_updates")), email=data.get("email") or ""):
             self.add_error("email", CONSENT_NEEDS_EMAIL)
         return data
@@ -183,29 +185,32 @@ class TakeActionForm(SupporterForm):
 
 def _way_unknown(key: str, targets) -> str:
     names = names_list([t.name for t in targets])
-    what = {"email": _("e-mail address"), "mail-app": _("e-mail address"), "fax": _("fax number"), "call": _("phone number")}
     if key == "fax" and channels_known(targets=targets, kind=m.Channel.Kind.FAX):
         return str(_("This site cannot send faxes yet: print the letter and fax it yourself."))
-    return _("No %(what)s is known yet for %(names)s: choose another way, or print a letter.") % {
-        "what": what.get(key, _("address")),
-        "names": names,
+    # Whole sentences, not a noun slotted into one: other languages make the words around it agree.
+    unknown = {
+        "email": _("No e-mail address is known yet for %(names)s: choose another way, or print a letter."),
+        "mail-app": _("No e-mail address is known yet for %(names)s: choose another way, or print a letter."),
+        "fax": _("No fax number is known yet for %(names)s: choose another way, or print a letter."),
+        "call": _("No phone number is known yet for %(names)s: choose another way, or print a letter."),
     }
+    return unknown.get(key, _("No address is known yet for %(names)s: choose another way, or print a letter.")) % {"names": names}
 
 
 class RecordActionForm(SupporterForm):
     """Something done elsewhere: a fax, a picket, a branch motion ..."""
 
-    kind = forms.ChoiceField(label="What did you do?", choices=m.Action.Kind.choices)
+    kind = forms.ChoiceField(label=_("What did you do?"), choices=m.Action.Kind.choices)
     targets = TargetChoiceField(
-        label="Addressed to",
+        label=_("Addressed to"),
         queryset=m.Target.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Leave empty if it was not addressed to a target (a donation, a meeting).",
+        help_text=_("Leave empty if it was not addressed to a target (a donation, a meeting)."),
     )
-    date = forms.DateField(label="When", widget=DATE_INPUT, initial=timezone.localdate)
+    date = forms.DateField(label=_("When"), widget=DATE_INPUT, initial=timezone.localdate)
     text = forms.CharField(
-        label="What happened (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+        label=_("What happened (optional)"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
     )
     field_order = ["kind", "targets", "date", "text", "name", "organisation", "country", "email"]
 
@@ -214,7 +219,7 @@ class RecordActionForm(SupporterForm):
         _set_queryset(self, "targets", targets)
 
     def clean_date(self):
-        return _not_future(self.cleaned_data["date"], FUTURE_ACTION)
+        return _not_future(self.cleaned_data["date"], str(FUTURE_ACTION))
 
 
 def _not_future(date, message: str):
@@ -242,26 +247,26 @@ class PartialDateFormField(forms.CharField):
 
 
 class ResponseForm(Form):
-    target = forms.ModelChoiceField(label="Target", queryset=m.Target.objects.none())
-    date = forms.DateField(label="Date", widget=DATE_INPUT, initial=timezone.localdate)
-    channel = forms.CharField(label="How it came", max_length=20, required=False, help_text="email, fax, letter, phone …")
-    classification = forms.ChoiceField(label="Reading", choices=m.Response.Classification.choices)
-    summary = forms.CharField(label="What they answered", widget=forms.Textarea(attrs={"rows": 3}))
-    reading = forms.CharField(label="Organisers' reading", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    target = forms.ModelChoiceField(label=_("Target"), queryset=m.Target.objects.none())
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
+    channel = forms.CharField(label=_("How it came"), max_length=20, required=False, help_text=_("email, fax, letter, phone …"))
+    classification = forms.ChoiceField(label=_("Reading"), choices=m.Response.Classification.choices)
+    summary = forms.CharField(label=_("What they answered"), widget=forms.Textarea(attrs={"rows": 3}))
+    reading = forms.CharField(label=_("Organisers' reading"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, campaign: m.Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         _set_queryset(self, "target", m.Target.objects.filter(campaign=campaign, role=m.Target.Role.TARGET))
 
     def clean_date(self):
-        return _not_future(self.cleaned_data["date"], FUTURE_RESPONSE)
+        return _not_future(self.cleaned_data["date"], str(FUTURE_RESPONSE))
 
 
 class DemandOutcomeForm(Form):
-    demand = forms.ModelChoiceField(label="Demand", queryset=m.Demand.objects.none())
-    status = forms.ChoiceField(label="Outcome", choices=m.Demand.Status.choices)
-    date = PartialDateFormField(label="Date of the outcome")
-    evidence = forms.CharField(label="Evidence", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    demand = forms.ModelChoiceField(label=_("Demand"), queryset=m.Demand.objects.none())
+    status = forms.ChoiceField(label=_("Outcome"), choices=m.Demand.Status.choices)
+    date = PartialDateFormField(label=_("Date of the outcome"))
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, campaign: m.Campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -269,10 +274,10 @@ class DemandOutcomeForm(Form):
 
 
 class PersonStatusForm(Form):
-    person = forms.ModelChoiceField(label="Person", queryset=m.Person.objects.none())
-    status = forms.ChoiceField(label="New status", choices=m.PersonStatus.choices)
-    date = PartialDateFormField(label="Since")
-    text = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    person = forms.ModelChoiceField(label=_("Person"), queryset=m.Person.objects.none())
+    status = forms.ChoiceField(label=_("New status"), choices=m.PersonStatus.choices)
+    date = PartialDateFormField(label=_("Since"))
+    text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, campaign: m.Campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -280,14 +285,14 @@ class PersonStatusForm(Form):
 
 
 class AddressForm(Form):
-    target = forms.ModelChoiceField(label="Target or copy-to recipient", queryset=m.Target.objects.none())
-    kind = forms.ChoiceField(label="Kind", choices=m.Channel.Kind.choices)
+    target = forms.ModelChoiceField(label=_("Target or copy-to recipient"), queryset=m.Target.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=m.Channel.Kind.choices)
     value = forms.CharField(
-        label="Address or number",
+        label=_("Address or number"),
         max_length=500,
-        help_text="As written; fills in an “address not yet known” of that kind, or adds one.",
+        help_text=_("As written; fills in an “address not yet known” of that kind, or adds one."),
     )
-    label = forms.CharField(label="Label", max_length=100, required=False, help_text="Optional, e.g. “press office”.")
+    label = forms.CharField(label=_("Label"), max_length=100, required=False, help_text=_("Optional, e.g. “press office”."))
 
     def __init__(self, *args, campaign: m.Campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -295,6 +300,6 @@ class AddressForm(Form):
 
 
 class UpdateForm(Form):
-    title = forms.CharField(label="Title", max_length=300)
-    date = forms.DateField(label="Date", widget=DATE_INPUT, initial=timezone.localdate)
-    text = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), required=False)

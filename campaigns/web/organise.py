@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -158,7 +159,7 @@ def response_add(request: HttpRequest, slug: str) -> HttpResponse:
             reading=d["reading"],
             recorded_by=request.user,
         ),
-        done="The response is recorded.",
+        done=_("The response is recorded."),
     )
 
 
@@ -173,7 +174,7 @@ def outcome_set(request: HttpRequest, slug: str) -> HttpResponse:
         write=lambda campaign, d: demand_outcome_set(
             demand=d["demand"], status=d["status"], date=d["date"], evidence=d["evidence"]
         ),
-        done="The demand's outcome is recorded.",
+        done=_("The demand's outcome is recorded."),
     )
 
 
@@ -186,7 +187,7 @@ def status_set(request: HttpRequest, slug: str) -> HttpResponse:
         name="status",
         form_class=PersonStatusForm,
         write=lambda campaign, d: person_status_set(person=d["person"], status=d["status"], date=d["date"], text=d["text"]),
-        done="The new status is recorded.",
+        done=_("The new status is recorded."),
     )
 
 
@@ -201,7 +202,7 @@ def update_add(request: HttpRequest, slug: str) -> HttpResponse:
         write=lambda campaign, d: update_post(
             campaign=campaign, title=d["title"], text=d["text"], date=d["date"], author=request.user
         ),
-        done="The update is posted.",
+        done=_("The update is posted."),
     )
 
 
@@ -214,5 +215,5 @@ def address_add(request: HttpRequest, slug: str) -> HttpResponse:
         name="address",
         form_class=AddressForm,
         write=lambda campaign, d: channel_fill(target=d["target"], kind=d["kind"], value=d["value"], label=d["label"]),
-        done="The address is saved.",
+        done=_("The address is saved."),
     )

@@ -529,7 +529,7 @@ def consent_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link e-mailed to a supporter who asked for news: GET asks (mail scanners fetch links), POST confirms."""
     found = consent_token_load(token=token)
     if found is None:
-        raise Http404("This confirmation link is not valid, or has expired.")
+        raise Http404(_("This confirmation link is not valid, or has expired."))
     supporter, campaign = found
     if request.method == "POST":
         supporter_consent_confirm(supporter=supporter)

@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,7 +15,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET only asks (link checkers and mail scanners fetch links); POST unsubscribes."""
     supporter = supporter_by_unsubscribe_token(token=token)
     if supporter is None:
-        raise Http404("This unsubscribe link is not valid.")
+        raise Http404(_("This unsubscribe link is not valid."))
     if request.method == "POST":
         supporter_unsubscribe(token=token)
         return render(request, "campaigns/unsubscribe.html", {"done": True})
@@ -25,5 +26,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def unsubscribe_one_click(request: HttpRequest, token: str) -> HttpResponse:
     if not supporter_unsubscribe(token=token):
-        raise Http404("This unsubscribe link is not valid.")
-    return HttpResponse("You will get no more news from campaigns you acted on.\n", content_type="text/plain; charset=utf-8")
+        raise Http404(_("This unsubscribe link is not valid."))
+    return HttpResponse(
+        _("You will get no more news from campaigns you acted on.") + "\n", content_type="text/plain; charset=utf-8"
+    )

@@ -59,7 +59,7 @@ def test_organiser_queues_a_failed_delivery_again(client, organiser, campaign, o
     client.force_login(organiser)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"action": "queue_again", "_selected_action": [failed.pk]}, follow=True)
-    assert "1 deliveries queued again." in response.content.decode()
+    assert "1 delivery queued again." in response.content.decode()
     failed.refresh_from_db()
     assert failed.state == "sent" and [m.subject for m in mail.outbox] == ["bounced"]
 
