@@ -16,9 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from .appeals.lexicon import lexicon
 from .models import Campaign, Channel, Target
 
-DEFAULT_SALUTATION = gettext_lazy("Dear Sir or Madam")  # in the letter's language (translation.override)
+# The greeting when neither the supporter, the target nor the model message gives one, in the letter's
+# language (its msgid carries its punctuation: "Estimados señores:", "Sehr geehrte Damen und Herren,").
+DEFAULT_SALUTATION = gettext_lazy("Dear Sir or Madam,")
 
 
 def signature_lines(*, name: str = "", organisation: str = "", country: str = "") -> list[str]:
@@ -60,7 +63,6 @@ def mailto_url(*, to: Sequence[str], cc: Sequence[str] = (), subject: str = "", 
 def _salutation_opening() -> re.Pattern[str]:
     """How a salutation opens in any language the lexicon knows ("Dear Mr. President," / "To Kazakhmys," /
     "Уважаемые господа," / "Sehr geehrte Damen und Herren,")."""
-    from .appeals.lexicon import lexicon
 
     words = [word for entry in lexicon().data.values() for word in entry.get("salutations", [])]
     return re.compile(r"(?:to\s|(?:" + "|".join(words) + r")\b)", re.IGNORECASE)
@@ -68,7 +70,9 @@ def _salutation_opening() -> re.Pattern[str]:
 
 def _is_salutation(paragraph: str) -> bool:
     line = paragraph.strip()
-    return "\n" not in line and line.endswith(",") and len(line) <= 80 and bool(_salutation_opening().match(line))
+    if "\n" in line or len(line) > 80 or not line.endswith((",", ":", "!")):
+        return False
+    return bool(_salutation_opening().match(line))
 
 
 def letter_salutation(*, text: str, target: Target) -> tuple[str, list[str]]:
@@ -88,7 +92,7 @@ def letter_salutation(*, text: str, target: Target) -> tuple[str, list[str]]:
     elif found:
         salutation = paragraphs[found[0]]
     else:
-        salutation = f"{DEFAULT_SALUTATION},"
+        salutation = str(DEFAULT_SALUTATION)
     return salutation, [p for i, p in enumerate(paragraphs) if i not in found]
 
 
@@ -130,7 +134,7 @@ def copy_lines(copy_to: Sequence[Target]) -> list[str]:
             (c for c in channels if c.kind == Channel.Kind.EMAIL), None
         )
         detail = ", ".join(_postal_lines(where.value)) if where else ""
-        lines.append(f"cc: {target.name}" + (f", {detail}" if detail else ""))
+        lines.append(_("cc: %(name)s") % {"name": target.name} + (f", {detail}" if detail else ""))
     return lines
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 _PATTERN = re.compile(r"^(?:(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?|--(?P<nm>\d{2})-(?P<nd>\d{2}))$")
@@ -89,3 +90,23 @@ def normalise_partial_date(value: str | None) -> str:
     if value is None or value == "":
         return ""
     return PartialDate.parse(value).isoformat()
+
+
+def partial_date_text(value: str) -> str:
+    """How a person reads a partial date, in the active language: `2011-08-08` → 8 August 2011 (8 de agosto de 2011),
+    `2011-07` → July 2011, `--07-01` → 1 July (year unknown); '' for none, and malformed text as it is."""
+    if not value:
+        return ""
+    try:
+        date = PartialDate.parse(value)
+    except ValidationError:
+        return value
+    if date.month is None:
+        return str(date.year)
+    if date.day is None:
+        return date_format(dt.date(date.year or 2000, date.month, 1), "YEAR_MONTH_FORMAT")
+    if date.year is not None:
+        return date_format(dt.date(date.year, date.month, date.day), "DATE_FORMAT")
+    # A leap year, so that 29 February with the year unknown can be shown.
+    day_and_month = date_format(dt.date(2000, date.month, date.day), "MONTH_DAY_FORMAT")
+    return _("%(day_and_month)s (year unknown)") % {"day_and_month": day_and_month}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -12,7 +13,7 @@ from ..documents.validation import DocumentError
 
 class IdempotencyKeyReused(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "This Idempotency-Key was already used with a different request; use a new key for a new request."
+    default_detail = _("This Idempotency-Key was already used with a different request; use a new key for a new request.")
     default_code = "idempotency_key_reused"
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django_countries import countries
 from django_filters.fields import IsoDateTimeField
 
@@ -25,7 +26,7 @@ class UtcIsoDateTimeField(IsoDateTimeField):
         try:
             return parsed.astimezone(dt.UTC)
         except OverflowError:
-            raise ValidationError("This time is out of range once converted to UTC.", code="invalid") from None
+            raise ValidationError(_("This time is out of range once converted to UTC."), code="invalid") from None
 
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
@@ -44,7 +45,7 @@ def idempotent(request: Request, perform: Callable[[], Response]) -> Response:
             return perform()
     key = key.strip()
     if not _valid_key(key):
-        raise ValidationError({HEADER: ["Use 1 to 255 printable ASCII characters, e.g. a UUID."]})
+        raise ValidationError({HEADER: [_("Use 1 to 255 printable ASCII characters, e.g. a UUID.")]})
     scope = f"user:{request.user.pk}" if request.user.is_authenticated else "anonymous"
     body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
     fingerprint = hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve, reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -75,7 +76,7 @@ def osdi_filter_clauses(text: str) -> list[tuple[str, str, str]]:
     while True:
         match = _FILTER_CLAUSE.match(text, position)
         if match is None:
-            raise ValidationError({"filter": ["Write clauses like modified_date gt '2026-01-01', joined by 'and'."]})
+            raise ValidationError({"filter": [_("Write clauses like modified_date gt '2026-01-01', joined by 'and'.")]})
         value = match["quoted"].replace("''", "'") if match["quoted"] is not None else match["bare"]
         clauses.append((match["field"].lower(), match["op"].lower(), value))
         position = match.end()
@@ -83,13 +84,19 @@ def osdi_filter_clauses(text: str) -> list[tuple[str, str, str]]:
             return clauses
         joined = _FILTER_AND.match(text, position)
         if joined is None:
-            raise ValidationError({"filter": ["Join clauses with 'and' (the only operator between clauses)."]})
+            raise ValidationError({"filter": [_("Join clauses with 'and' (the only operator between clauses).")]})
         position = joined.end()
 
 
 def _operators(field: str, op: str, allowed: tuple[str, ...]) -> None:
     if op not in allowed:
-        raise ValidationError({"filter": [f"{field} takes {' or '.join(allowed)}, not {op}."]})
+        raise ValidationError(
+            {
+                "filter": [
+                    _("%(field)s takes %(allowed)s, not %(op)s.") % {"field": field, "allowed": " or ".join(allowed), "op": op}
+                ]
+            }
+        )
 
 
 def _moment(field: str, value: str) -> dt.datetime:
@@ -101,7 +108,14 @@ def _moment(field: str, value: str) -> dt.datetime:
     except ValueError:
         moment = None
     if moment is None:
-        raise ValidationError({"filter": [f"{field}: give an ISO 8601 date or date and time, not {value!r}."]})
+        raise ValidationError(
+            {
+                "filter": [
+                    _("%(field)s: give an ISO 8601 date or date and time, not %(value)s.")
+                    % {"field": field, "value": repr(value)}
+                ]
+            }
+        )
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
@@ -349,8 +363,11 @@ class OSDIView(APIView):
         if text:
             for field, op, value in osdi_filter_clauses(text):
                 if field not in (filters or {}):
-                    known = ", ".join(filters or {}) or "nothing"
-                    raise ValidationError({"filter": [f"This collection cannot be filtered by {field}; it takes {known}."]})
+                    if filters:
+                        message = _("This collection cannot be filtered by %(field)s; it takes %(known)s.")
+                    else:
+                        message = _("This collection cannot be filtered by %(field)s; it takes no filter.")
+                    raise ValidationError({"filter": [message % {"field": field, "known": ", ".join(filters or {})}]})
                 queryset = (filters or {})[field](queryset, op, value)
         errors = {}
         numbers = {}
@@ -359,10 +376,12 @@ class OSDIView(APIView):
             try:
                 numbers[name] = int(raw)
             except ValueError:
-                errors[name] = ["Give a whole number."]
+                errors[name] = [_("Give a whole number.")]
                 continue
             if numbers[name] < 1 or (highest and numbers[name] > highest):
-                errors[name] = [f"Give a number from 1 to {highest}." if highest else "Give a number from 1."]
+                errors[name] = [
+                    _("Give a number from 1 to %(highest)d.") % {"highest": highest} if highest else _("Give a number from 1.")
+                ]
         if errors:
             raise ValidationError(errors)
         page, per_page = numbers["page"], numbers["per_page"]
@@ -612,7 +631,7 @@ class OsdiPersonInput(NamespacedSerializer):
             part for part in (attrs.get("given_name"), attrs.get("additional_name"), attrs.get("family_name")) if part
         )
         if len(name) > 200:
-            raise serializers.ValidationError({"family_name": ["The whole name is longer than 200 characters."]})
+            raise serializers.ValidationError({"family_name": [_("The whole name is longer than 200 characters.")]})
         emails = sorted(attrs.get("email_addresses") or [], key=lambda e: not e["primary"])
         countries = [a["country"] for a in attrs.get("postal_addresses") or [] if a.get("country")]
         return {
@@ -665,7 +684,8 @@ class RecordOutreachSerializer(NamespacedSerializer):
             kind = KINDS_FROM_TYPE.get(given, given if given in m.Action.Kind.values else "")
             if not kind:
                 errors["type"] = [
-                    f"Say how it was done: {', '.join(KINDS_FROM_TYPE)}, or one of {', '.join(m.Action.Kind.values)}."
+                    _("Say how it was done: %(types)s, or one of %(kinds)s.")
+                    % {"types": ", ".join(KINDS_FROM_TYPE), "kinds": ", ".join(m.Action.Kind.values)}
                 ]
         attrs["kind"] = kind
         attrs["date"] = None
@@ -677,7 +697,7 @@ class RecordOutreachSerializer(NamespacedSerializer):
             except ValueError:
                 attrs["date"] = None
             if attrs["date"] is None:
-                errors["action_date"] = ["Give an ISO 8601 date (2011-09-06) or date and time."]
+                errors["action_date"] = [_("Give an ISO 8601 date (2011-09-06) or date and time.")]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -711,7 +731,7 @@ class OutreachRecording(OSDIView):
         for index, item in enumerate(data.get("targets") or []):
             target = _match_target(candidates, item)
             if target is None:
-                missing[index] = ["No target of this campaign matches this one."]
+                missing[index] = [_("No target of this campaign matches this one.")]
             elif target not in targets:
                 targets.append(target)
         if missing:

@@ -531,7 +531,7 @@ def resolve_targets(campaign: m.Campaign, refs: list) -> list[m.Target]:
         elif match not in found:
             found.append(match)
     if missing:
-        raise serializers.ValidationError(f"Not targets of this campaign: {', '.join(missing)}.")
+        raise serializers.ValidationError(_("Not targets of this campaign: %(names)s.") % {"names": ", ".join(missing)})
     return found
 
 
@@ -589,7 +589,7 @@ class ActionCreateSerializer(serializers.Serializer):
         if channel_id is not None:
             attrs["channel"] = m.Channel.objects.filter(pk=channel_id, target__campaign=campaign).first()
             if attrs["channel"] is None:
-                errors["channel"] = ["No such channel in this campaign."]
+                errors["channel"] = [_("No such channel in this campaign.")]
         if errors:
             raise serializers.ValidationError(errors)
         attrs["country"] = attrs.get("country") or ""
@@ -655,7 +655,7 @@ class ResponseCreateSerializer(serializers.Serializer):
         if action_id is not None:
             attrs["action"] = m.Action.objects.filter(pk=action_id, campaign=campaign).first()
             if attrs["action"] is None:
-                errors["action"] = ["No such action in this campaign."]
+                errors["action"] = [_("No such action in this campaign.")]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

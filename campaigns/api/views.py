@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -115,13 +116,13 @@ class CampaignViewSet(ScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSe
         if name:
             owner = mine.filter(name=name).first()
             if owner is None:
-                raise ValidationError({"owner": [f"You do not organise for {name!r}."]})
+                raise ValidationError({"owner": [_("You do not organise for %(name)s.") % {"name": repr(name)}]})
             return owner
         if not creating:
             return None
         candidates = list(mine[:2])
         if len(candidates) != 1:
-            raise ValidationError({"owner": ["Name the organisation (one of yours) that runs this campaign."]})
+            raise ValidationError({"owner": [_("Name the organisation (one of yours) that runs this campaign.")]})
         return candidates[0]
 
     def _check_organisations(self, data: CampaignInput) -> None:
@@ -137,7 +138,7 @@ class CampaignViewSet(ScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSe
             raise PermissionDenied("Only organisers of an organisation may create campaigns.")
         data = document_validate(request.data)
         if m.Campaign.objects.filter(slug=data["slug"]).exists():
-            raise ValidationError({"slug": ["A campaign with this slug exists already."]})
+            raise ValidationError({"slug": [_("A campaign with this slug exists already.")]})
         owner = self._owner(data.get("owner") or "", creating=True)
         self._check_organisations(data)
         document = {k: v for k, v in request.data.items() if k != "owner"}
@@ -153,7 +154,9 @@ class CampaignViewSet(ScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSe
             document = {"slug": campaign.slug, **document}
         data = document_validate(document)
         if data["slug"] != campaign.slug:
-            raise ValidationError({"slug": [f"A campaign's slug does not change: this one is {campaign.slug!r}."]})
+            raise ValidationError(
+                {"slug": [_("A campaign's slug does not change: this one is %(slug)s.") % {"slug": repr(campaign.slug)}]}
+            )
         owner = self._owner(data.get("owner") or "", creating=False)
         self._check_organisations(data)
         campaign_document_load(document={k: v for k, v in document.items() if k != "owner"}, owner=owner)

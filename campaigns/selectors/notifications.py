@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db.models import Count, Min, Q, QuerySet, Sum
@@ -22,6 +23,13 @@ def supporters_to_notify(*, campaign: Campaign) -> list[Supporter]:
     for supporter in supporters:
         chosen.setdefault(supporter.email.strip().lower(), supporter)
     return list(chosen.values())
+
+
+def supporter_language(*, supporter: Supporter) -> str:
+    """The language news is written in for this supporter: the one they acted in where it is recorded
+    (`Supporter.language`), if the site ships it; else the site's own."""
+    recorded = getattr(supporter, "language", "") or ""
+    return recorded if recorded in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
 
 
 def organisers_of(*, campaign: Campaign) -> QuerySet[User]:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..languages import language_normalise
 from ..models import Campaign, Supporter
@@ -108,7 +109,7 @@ def supporter_consent_request(*, supporter: Supporter, campaign: Campaign) -> No
     )
     delivery_queue(
         to=[supporter.email],
-        subject=f"Confirm: news about {campaign.title}",
+        subject=_("Confirm: news about %(title)s") % {"title": campaign.title},
         body=body,
         campaign=campaign,
         purpose="confirmation",

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
-from django.core.exceptions import ValidationError
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
@@ -19,7 +18,7 @@ from django_countries import countries
 from .. import models as m
 from ..kinds import ACTIONS, CHANNELS, ChannelKind, channel_is_number, channel_link
 from ..languages import language_active, language_name
-from ..partial_dates import PartialDate
+from ..partial_dates import partial_date_text
 
 register = template.Library()
 
@@ -79,22 +78,7 @@ def number(value) -> str:
 @register.filter
 def partial_date(value: str) -> str:
     """`2011-08-08` → 8 August 2011, `2011-07` → July 2011, `--07-01` → 1 July (year unknown), in the page's language."""
-    if not value:
-        return ""
-    try:
-        date = PartialDate.parse(value)
-    except ValidationError:
-        return value
-    if date.month is None:
-        return str(date.year)
-    if date.day is None:
-        return date_format(dt.date(date.year or 2000, date.month, 1), "YEAR_MONTH_FORMAT")
-    if date.year is not None:
-        return date_format(dt.date(date.year, date.month, date.day), "DATE_FORMAT")
-    # A leap year, so that 29 February with the year unknown can be shown.
-    return _("%(day_and_month)s (year unknown)") % {
-        "day_and_month": date_format(dt.date(2000, date.month, date.day), "MONTH_DAY_FORMAT")
-    }
+    return partial_date_text(value)
 
 
 @register.inclusion_tag("campaigns/_day_chart.html")
