@@ -75,6 +75,8 @@ MESSAGES_IGNORE := --ignore='.*' --ignore=node_modules --ignore=tests --ignore=b
 messages: $(BIN)/.installed
 	ENV_FILE= SECRET_KEY=makemessages-only-key-0123456789-abcdefghijklmnop $(BIN)/python manage.py makemessages \
 		$(addprefix --locale=,$(LANGS)) --domain=django --add-location=file --no-wrap --no-obsolete $(MESSAGES_IGNORE)
+	@# The extraction's timestamp would make every run a change (and every rebase a conflict) in every catalogue.
+	sed -i '/^"POT-Creation-Date: /d' campaigns/locale/*/LC_MESSAGES/django.po
 	$(MAKE) compilemessages
 
 compilemessages:

@@ -11,7 +11,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -32,6 +32,16 @@ LABELS = {
 @register.filter
 def kind_label(value: str) -> str:
     return str(LABELS["kind"].get(value, value))
+
+
+# Languages that write their nouns with a capital letter mid-sentence ("Deine Aktion (Fax)").
+NOUNS_CAPITALISED = frozenset({"de"})
+
+
+@register.filter
+def in_sentence(label: str) -> str:
+    """A choice label as a word inside a sentence: lower-cased ("your fax"), except in languages that capitalise nouns."""
+    return str(label) if (get_language() or "").split("-")[0] in NOUNS_CAPITALISED else str(label).lower()
 
 
 @register.filter

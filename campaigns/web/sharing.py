@@ -6,17 +6,19 @@ from urllib.parse import quote, urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import models as m
 from ..letters import mailto_url
 
 # One row per network: its referral code, its label and how its share link is made (None: copy only).
-NETWORKS: list[tuple[str, str, str | None]] = [
+NETWORKS: list[tuple[str, str | Promise, str | None]] = [
     ("whatsapp", "WhatsApp", "https://wa.me/?{text}"),
     ("telegram", "Telegram", "https://t.me/share/url?{url_text}"),
     ("signal", "Signal", None),
-    ("email", "E-mail", None),
+    ("email", gettext_lazy("E-mail"), None),
     ("bluesky", "Bluesky", "https://bsky.app/intent/compose?{text}"),
     ("x", "X", "https://x.com/intent/post?{url_text}"),
     ("facebook", "Facebook", "https://www.facebook.com/sharer/sharer.php?{u}"),
@@ -45,7 +47,7 @@ def share_links(*, request: HttpRequest, campaign: m.Campaign) -> dict:
                 url_text=urlencode({"url": url, "text": message}, quote_via=quote),
                 u=urlencode({"u": url}, quote_via=quote),
             )
-        links.append({"code": code, "label": label, "href": href, "text": text})
+        links.append({"code": code, "label": str(label), "href": href, "text": text})
     return {
         "url": campaign_url(request=request, campaign=campaign),
         "copy_url": campaign_url(request=request, campaign=campaign, source="link"),
