@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from campaigns.services.organisers import organiser_create
 
@@ -34,6 +35,15 @@ def celery_in_process():
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts and ends in the site's language: LocaleMiddleware activates a request's language in the
+    thread and nothing deactivates it, so a Spanish request would otherwise leave the next test in Spanish."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
