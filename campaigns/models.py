@@ -574,7 +574,7 @@ class Action(models.Model):
     )
     copies_sent = models.BooleanField(default=False)
     country = CountryField(blank=True, help_text=_("Where the action was taken from."))
-    language = language_field("language", blank=True, help_text=_("The language the supporter acted in."))
+    language = language_field("language", blank=True, help_text=_("The language the supporter acted in."))  # type: ignore[arg-type]
     via = models.CharField(max_length=10, choices=Via.choices, default=Via.RECORDED)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, help_text=_("For a call: how it went."))
     source = models.CharField(
