@@ -84,7 +84,7 @@ def test_a_change_of_status_of_a_person_at_risk(campaign, supporters, django_cap
         person_status_set(person=person, status="detained", date="2011-07-04", text="Taken from his home at night.")
     assert recipients() == ["ana@example.net", "ben@example.net"]
     assert mail.outbox[0].subject == "Foundry workers: Ivan Bulgakov detained"
-    assert "Ivan Bulgakov, trade union leader, is now detained (4 July 2011)." in mail.outbox[0].body
+    assert "Ivan Bulgakov, trade union leader, is now detained (2011-07-04)." in mail.outbox[0].body
     assert "Taken from his home at night." in mail.outbox[0].body
 
 
