@@ -44,6 +44,12 @@ def foundry():
     return campaign_document_load(document=DOCUMENT)
 
 
+@pytest.fixture(autouse=True)
+def turkish_reader(client):
+    """The supporter's browser asks for Turkish; LocaleMiddleware activates it for each request."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "tr"
+
+
 def _page() -> str:
     return reverse("campaigns:campaign", args=["foundry"])
 
